@@ -1,0 +1,72 @@
+/**
+ * Minimal writer for the libvips native `.v` format, used to hand float CIE Lab
+ * pixels to sharp/libvips (sharp's raw-pixel input cannot be tagged as Lab).
+ *
+ * File layout (libvips iofuncs/vips.c, vips__write_header_bytes; "Intel" = LE file):
+ *   off  size  field
+ *    0    4    magic, bytes b6 a6 f2 08 (VIPS_MAGIC_INTEL 0xb6a6f208 stored MSB-first)
+ *    4    4    Xsize        int32 LE (width)
+ *    8    4    Ysize        int32 LE (height)
+ *   12    4    Bands        int32 LE
+ *   16    4    Bbits        int32 LE (deprecated; libvips recomputes it; we write 32)
+ *   20    4    BandFmt      int32 LE (6 = VIPS_FORMAT_FLOAT)
+ *   24    4    Coding       int32 LE (0 = none)
+ *   28    4    Type         int32 LE (interpretation; 13 = VIPS_INTERPRETATION_LAB)
+ *   32    4    Xres         float32 LE (pixels per mm; 1.0)
+ *   36    4    Yres         float32 LE
+ *   40    4    Length       int32 LE (deprecated, 0)
+ *   44    2    Compression  uint16 LE (0)
+ *   46    2    Level        uint16 LE (0)
+ *   48    4    Xoffset      int32 LE
+ *   52    4    Yoffset      int32 LE
+ *   56    8    zero padding up to the 64-byte header
+ *   64   ...   pixels: float32 LE, band-interleaved (L,a,b,L,a,b,...), rows top to bottom.
+ * No trailing XML extension block is needed.
+ *
+ * sharp 0.35 reads `.v` only from a file path (sharp.format.vips.input.buffer === false),
+ * so write the returned buffer to a temp file named *.v and pass the path to sharp.
+ */
+export const VIPS_HEADER_BYTES = 64
+export const VIPS_FORMAT_FLOAT = 6
+export const VIPS_INTERPRETATION_LAB = 13
+
+export function encodeVipsLabFloat(
+  width: number,
+  height: number,
+  bands: number,
+  data: Float32Array
+): Buffer {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RangeError(`invalid size ${width}x${height}`)
+  }
+  if (!Number.isInteger(bands) || bands <= 0) throw new RangeError(`invalid band count ${bands}`)
+  const expected = width * height * bands
+  if (data.length !== expected) {
+    throw new RangeError(`data has ${data.length} floats, expected ${expected}`)
+  }
+  const out = Buffer.allocUnsafe(VIPS_HEADER_BYTES + expected * 4)
+  out.fill(0, 0, VIPS_HEADER_BYTES)
+  out[0] = 0xb6
+  out[1] = 0xa6
+  out[2] = 0xf2
+  out[3] = 0x08
+  out.writeInt32LE(width, 4)
+  out.writeInt32LE(height, 8)
+  out.writeInt32LE(bands, 12)
+  out.writeInt32LE(32, 16)
+  out.writeInt32LE(VIPS_FORMAT_FLOAT, 20)
+  out.writeInt32LE(0, 24)
+  out.writeInt32LE(VIPS_INTERPRETATION_LAB, 28)
+  out.writeFloatLE(1, 32)
+  out.writeFloatLE(1, 36)
+  // 40..63 stay zero (Length, Compression, Level, Xoffset, Yoffset, padding).
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (isLittleEndianHost) {
+    out.set(pixels, VIPS_HEADER_BYTES)
+  } else {
+    for (let i = 0; i < expected; i++) out.writeFloatLE(data[i]!, VIPS_HEADER_BYTES + i * 4)
+  }
+  return out
+}
+
+const isLittleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1

@@ -1,0 +1,34 @@
+import * as ort from 'onnxruntime-node'
+import { providerCandidates, type ProviderName } from './executionProviders'
+
+export interface SessionOptions {
+  provider?: ProviderName | 'auto'
+  /** Intra-op threads for the CPU provider; 0 lets onnxruntime decide. */
+  threads?: number
+}
+
+export interface LoadedSession {
+  session: ort.InferenceSession
+  provider: ProviderName
+  /** Why faster providers were skipped, for the UI and logs. */
+  fallbacks: string[]
+}
+
+/** Creates a session on the first provider that loads, in preference order. */
+export async function createSession(modelPath: string, options: SessionOptions = {}): Promise<LoadedSession> {
+  const fallbacks: string[] = []
+  for (const provider of providerCandidates(options.provider)) {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [provider],
+        intraOpNumThreads: options.threads ?? 0,
+        graphOptimizationLevel: 'all'
+      })
+      return { session, provider, fallbacks }
+    } catch (error) {
+      if (provider === 'cpu') throw error
+      fallbacks.push(`${provider}: ${(error as Error).message.split('\n')[0]}`)
+    }
+  }
+  throw new Error('no execution provider could load ' + modelPath)
+}

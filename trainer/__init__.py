@@ -1,0 +1,1 @@
+"""Koalarize trainer: the Deep Koalarization colorizer in PyTorch (train, export to ONNX)."""

@@ -1,0 +1,57 @@
+"""python3 -m trainer train|export — see README.md."""
+import argparse
+import json
+import os
+import sys
+import traceback
+
+from .events import emit
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python3 -m trainer")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train (or resume) a colorizer; progress as JSON lines")
+    train.add_argument("--config", default="", help="recipe YAML (trainer/configs/*.yaml)")
+    train.add_argument("--run-dir", required=True, help="checkpoints and summary go here")
+    train.add_argument("--resume", action="store_true", help="continue from <run-dir>/last.pt")
+    train.add_argument("--init-from", default="", help="start from this checkpoint's weights (fine-tuning)")
+    train.add_argument("-o", "--override", action="append", default=[], help="section.key=value")
+
+    export = commands.add_parser("export", help="write extractor.onnx, colorizer.onnx and model.json")
+    export.add_argument("--checkpoint", required=True, help="best.pt or last.pt of a run")
+    export.add_argument("--out", required=True, help="model folder, e.g. resources/models/default")
+    export.add_argument("--id", required=True)
+    export.add_argument("--name", required=True)
+    export.add_argument("--card-extra", default="", help="JSON merged into model.json (data, limitations…)")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            from .config import load_config, parse_override
+            from .train import train
+            overrides = {}
+            for text in args.override:
+                from .config import _merge
+                overrides = _merge(overrides, parse_override(text))
+            config = load_config(args.config, overrides)
+            if args.init_from:
+                config["init_from"] = os.path.abspath(args.init_from)
+            train(config, args.run_dir, resume=args.resume)
+        elif args.command == "export":
+            from .export import export
+            extra = json.loads(args.card_extra) if args.card_extra else {}
+            result = export(args.checkpoint, args.out, args.id, args.name, extra)
+            emit("exported", out=args.out, files=result["files"], id=args.id)
+        return 0
+    except Exception as error:  # the supervisor reads this instead of a bare traceback
+        emit("error", message=str(error), kind=type(error).__name__, traceback=traceback.format_exc())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

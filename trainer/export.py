@@ -1,0 +1,81 @@
+"""Export a checkpoint to the app's model format: extractor.onnx, colorizer.onnx and model.json."""
+import datetime
+import json
+import os
+from typing import Dict
+
+import torch
+
+from . import color
+from .model import SPATIAL_MULTIPLE, Koalarization, ModelConfig
+
+OPSET = 17
+FORMAT_VERSION = 1
+
+
+def load_checkpoint_model(path: str) -> tuple:
+    checkpoint = torch.load(path, map_location="cpu")
+    model = Koalarization(ModelConfig(**checkpoint["model_config"]))
+    model.load_state_dict(checkpoint["model"])
+    return model.eval(), checkpoint
+
+
+def export_onnx(model: Koalarization, out_dir: str) -> Dict[str, str]:
+    os.makedirs(out_dir, exist_ok=True)
+    size = model.config.extractor_input_size
+    paths = {"extractor": os.path.join(out_dir, "extractor.onnx"),
+             "colorizer": os.path.join(out_dir, "colorizer.onnx")}
+    with torch.no_grad():
+        torch.onnx.export(model.extractor, (torch.zeros(1, 1, size, size),), paths["extractor"],
+                          input_names=["l"], output_names=["embedding"],
+                          dynamic_axes={"l": {0: "batch"}, "embedding": {0: "batch"}}, opset_version=OPSET)
+        torch.onnx.export(model.colorizer, (torch.zeros(1, 1, 64, 96), torch.zeros(1, model.config.embedding_width)),
+                          paths["colorizer"], input_names=["l", "embedding"], output_names=["ab"],
+                          dynamic_axes={"l": {0: "batch", 2: "height", 3: "width"}, "embedding": {0: "batch"},
+                                        "ab": {0: "batch", 2: "height", 3: "width"}}, opset_version=OPSET)
+    return paths
+
+
+def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str, extra: Dict) -> Dict:
+    config = checkpoint.get("config", {})
+    history = checkpoint.get("history") or checkpoint.get("state", {}).get("history", [])
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "id": model_id,
+        "name": name,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "architecture": {
+            "name": "deep-koalarization",
+            "paper": "Baldassarre, Morin, Rodes-Guirao: Deep Koalarization (2017)",
+            "width": model.config.width,
+            "parameters": sum(p.numel() for p in model.parameters()),
+        },
+        "extractor": {"kind": model.config.extractor, "file": "extractor.onnx",
+                      "inputSize": model.config.extractor_input_size,
+                      "embeddingWidth": model.config.embedding_width},
+        "colorizer": {"file": "colorizer.onnx", "spatialMultiple": SPATIAL_MULTIPLE,
+                      "trainedSize": config.get("data", {}).get("crop_size")},
+        "io": {"extractor": {"inputs": ["l"], "outputs": ["embedding"]},
+               "colorizer": {"inputs": ["l", "embedding"], "outputs": ["ab"]}},
+        "scaling": color.SCALING_CARD,
+        "training": {"recipe": config.get("name"), "config": _portable(config), "history": history},
+        "metrics": checkpoint.get("metrics", history[-1] if history else {}),
+        **extra,
+    }
+
+
+def _portable(config: Dict) -> Dict:
+    """The recipe without this machine's paths: dataset paths are shown relative to the corpus root."""
+    from .config import datasets_root
+    root = datasets_root()
+    text = json.dumps(config).replace(root, "${DATASETS}")
+    return json.loads(text)
+
+
+def export(checkpoint_path: str, out_dir: str, model_id: str, name: str, extra: Dict = None) -> Dict:
+    model, checkpoint = load_checkpoint_model(checkpoint_path)
+    files = export_onnx(model, out_dir)
+    card = model_card(model, checkpoint, model_id, name, extra or {})
+    with open(os.path.join(out_dir, "model.json"), "w") as handle:
+        json.dump(card, handle, indent=2)
+    return {"card": card, "files": files}

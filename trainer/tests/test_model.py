@@ -1,0 +1,48 @@
+import unittest
+
+import torch
+
+from trainer.model import Encoder, Koalarization, ModelConfig, parameter_groups
+
+
+class ModelTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+
+    def test_encoder_reduces_by_eight_to_256_channels(self):
+        features = Encoder()(torch.zeros(1, 1, 64, 96))
+        self.assertEqual(tuple(features.shape), (1, 256, 8, 12))
+
+    def test_full_model_is_fully_convolutional(self):
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=16)).eval()
+        for height, width in ((32, 32), (48, 80), (96, 40)):
+            ab = model(torch.rand(2, 1, height, width) * 2 - 1)
+            self.assertEqual(tuple(ab.shape), (2, 2, height, width))
+            self.assertLessEqual(ab.abs().max().item(), 1.0)
+
+    def test_paper_width_has_the_papers_layers(self):
+        model = Koalarization(ModelConfig())
+        convs = [m for m in model.colorizer.encoder.modules() if isinstance(m, torch.nn.Conv2d)]
+        self.assertEqual([c.out_channels for c in convs], [64, 128, 128, 256, 256, 512, 512, 256])
+        self.assertEqual([c.stride[0] for c in convs], [2, 1, 2, 1, 2, 1, 1, 1])
+        self.assertEqual(model.colorizer.fusion.conv.in_channels, 256 + model.config.embedding_width)
+        self.assertEqual(model.colorizer.fusion.conv.kernel_size, (1, 1))
+        ups = [m for m in model.colorizer.decoder.modules() if isinstance(m, torch.nn.Upsample)]
+        self.assertEqual([u.mode for u in ups], ["nearest"] * 3)
+
+    def test_embedding_is_replicated_over_the_grid(self):
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8)).eval()
+        l = torch.zeros(1, 1, 32, 32)
+        first = model.colorizer(l, torch.zeros(1, 8))
+        second = model.colorizer(l, torch.ones(1, 8) * 5)
+        self.assertGreater((first - second).abs().max().item(), 0)
+
+    def test_decoder_only_training_excludes_the_encoder(self):
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8))
+        chosen = {id(p) for p in parameter_groups(model, "decoder")}
+        self.assertFalse(any(id(p) in chosen for p in model.colorizer.encoder.parameters()))
+        self.assertTrue(all(id(p) in chosen for p in model.colorizer.decoder.parameters()))
+
+
+if __name__ == "__main__":
+    unittest.main()

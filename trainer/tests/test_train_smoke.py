@@ -1,0 +1,91 @@
+"""A real (tiny) training run through the CLI: JSON events, loss goes down, resume, export."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+from PIL import Image
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TINY = ["-o", "model.width=0.25", "-o", "model.extractor_input_size=32", "-o", "model.embedding_width=16",
+        "-o", "data.crop_size=32", "-o", "data.val_limit=16", "-o", "train.batch_size=8", "-o", "train.log_every=5",
+        "-o", "train.eval_every=1000", "-o", "train.checkpoint_every=1000", "-o", "train.threads=2"]
+
+
+def make_collection(folder: str, count: int = 48) -> None:
+    """Two-tone photos: bright areas are yellow, dark areas are blue, so colour is learnable from L."""
+    rng = np.random.default_rng(0)
+    for index in range(count):
+        mask = np.zeros((40, 48), dtype=bool)
+        top, left = rng.integers(0, 20), rng.integers(0, 24)
+        mask[top: top + 20, left: left + 24] = True
+        pixels = np.where(mask[..., None], [235, 200, 40], [30, 50, 150]).astype(np.uint8)
+        Image.fromarray(pixels).save(os.path.join(folder, f"photo{index:03}.jpg"), quality=95)
+    with open(os.path.join(folder, "broken.jpg"), "wb") as handle:
+        handle.write(b"\xff\xd8\xff\xe0 not really a jpeg")
+
+
+def run_trainer(*args: str) -> list:
+    result = subprocess.run([sys.executable, "-m", "trainer", *args], cwd=REPO, capture_output=True, text=True)
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0:
+        raise AssertionError(f"trainer failed ({result.returncode}): {result.stderr[-2000:]} {events[-1:]}")
+    return events
+
+
+class TrainSmokeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.photos = os.path.join(cls.tmp.name, "photos")
+        os.makedirs(cls.photos)
+        make_collection(cls.photos)
+        cls.run_dir = os.path.join(cls.tmp.name, "run")
+        data = ["-o", f"data.train=[{json.dumps(cls.photos)}]", "-o", "data.val=[]"]
+        cls.first = run_trainer("train", "--run-dir", cls.run_dir, *TINY, *data, "-o", "train.max_steps=30")
+        cls.resumed = run_trainer("train", "--run-dir", cls.run_dir, "--resume", *TINY, *data,
+                                  "-o", "train.max_steps=60")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_events_follow_the_protocol(self):
+        kinds = [e["event"] for e in self.first]
+        self.assertEqual(kinds[0], "start")
+        self.assertEqual(kinds[-1], "done")
+        for kind in ("step", "eval", "checkpoint", "warning"):
+            self.assertIn(kind, kinds)
+        self.assertIn("broken.jpg", next(e for e in self.first if e["event"] == "warning")["message"])
+
+    def test_validation_loss_goes_down(self):
+        evals = [e for e in self.first + self.resumed if e["event"] == "eval"]
+        self.assertLess(evals[-1]["valLoss"], evals[0]["valLoss"] * 0.8)
+
+    def test_resume_continues_from_the_checkpoint(self):
+        start = self.resumed[0]
+        self.assertTrue(start["resumed"])
+        self.assertEqual(start["step"], 30)
+        self.assertEqual(self.resumed[-1]["step"], 60)
+
+    def test_export_writes_onnx_and_card(self):
+        out = os.path.join(self.tmp.name, "model")
+        events = run_trainer("export", "--checkpoint", os.path.join(self.run_dir, "best.pt"), "--out", out,
+                             "--id", "tiny", "--name", "Tiny test model")
+        self.assertEqual(events[-1]["event"], "exported")
+        with open(os.path.join(out, "model.json")) as handle:
+            card = json.load(handle)
+        self.assertEqual(card["extractor"]["embeddingWidth"], 16)
+        self.assertEqual(card["extractor"]["inputSize"], 32)
+        self.assertTrue(card["training"]["history"])
+        for name in ("extractor.onnx", "colorizer.onnx"):
+            self.assertGreater(os.path.getsize(os.path.join(out, name)), 1000)
+        import onnx
+        onnx.checker.check_model(os.path.join(out, "colorizer.onnx"))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,187 @@
+"""The training loop: train, evaluate, checkpoint, resume. Progress goes out as JSON-line events."""
+import json
+import math
+import os
+import random
+import signal
+import time
+from typing import Dict, List
+
+import torch
+import torch.nn.functional as F
+
+from .data import PhotoDataset, load_sources, split_holdout
+from .events import emit
+from .model import Koalarization, ModelConfig, parameter_groups, set_training_mode
+
+LOSSES = {
+    "mse": F.mse_loss,
+    "l1": F.l1_loss,
+    "huber": lambda pred, target: F.smooth_l1_loss(pred, target, beta=0.05),
+}
+
+
+class StopFlag:
+    """Set by SIGTERM/SIGINT so the loop can checkpoint and stop cleanly (pause = stop + resume)."""
+
+    def __init__(self):
+        self.requested = False
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._request)
+
+    def _request(self, *_):
+        self.requested = True
+
+
+def build_model(config: Dict) -> Koalarization:
+    model = Koalarization(ModelConfig(**config["model"]))
+    weights = config["model"].get("extractor_weights")
+    if weights and hasattr(model.extractor, "load_weights"):
+        model.extractor.load_weights(weights)
+        model.config.embedding_width = model.extractor.embedding_width
+        model.colorizer = type(model.colorizer)(model.config)
+    return model
+
+
+def load_datasets(config: Dict):
+    data = config["data"]
+    train_photos = load_sources(data["train"], data["exclude"])
+    if data["val"]:
+        val_photos = load_sources(data["val"], data["exclude"])
+    else:
+        train_photos, val_photos = split_holdout(train_photos, data["holdout_fraction"], data["holdout_min"])
+    if not train_photos:
+        raise ValueError("no training photos found in " + ", ".join(data["train"]))
+    if data["val_limit"]:
+        val_photos = val_photos[: data["val_limit"]]
+    seed = config["train"]["seed"]
+    return (PhotoDataset(train_photos, data["crop_size"], train=True, seed=seed),
+            PhotoDataset(val_photos, data["crop_size"], train=False, seed=seed))
+
+
+@torch.no_grad()
+def evaluate(model: Koalarization, dataset: PhotoDataset, batch_size: int = 32) -> Dict[str, float]:
+    """Mean squared ab error of the model and of the grayscale baseline (ab = 0), in the scaled space."""
+    model.eval()
+    total, baseline, count = 0.0, 0.0, 0
+    for start in range(0, len(dataset), batch_size):
+        l, ab = _batch(dataset, range(start, min(start + batch_size, len(dataset))))
+        pred = model(l)
+        total += F.mse_loss(pred, ab, reduction="sum").item() / ab[0].numel()
+        baseline += (ab ** 2).sum().item() / ab[0].numel()
+        count += l.shape[0]
+    return {"valLoss": total / max(count, 1), "baselineLoss": baseline / max(count, 1), "valCount": count}
+
+
+def _batch(dataset: PhotoDataset, indices) -> tuple:
+    pairs = [dataset[i] for i in indices]
+    return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
+
+
+def _save(path: str, payload: Dict) -> None:
+    tmp = path + ".tmp"
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
+    opts = config["train"]
+    torch.set_num_threads(opts["threads"] or os.cpu_count() or 1)
+    torch.manual_seed(opts["seed"])
+    os.makedirs(run_dir, exist_ok=True)
+    last_path, best_path = os.path.join(run_dir, "last.pt"), os.path.join(run_dir, "best.pt")
+
+    model = build_model(config)
+    params = parameter_groups(model, opts["train_parts"])
+    optimizer = torch.optim.Adam(params, lr=opts["lr"])
+    state = {"step": 0, "epoch": 0, "position": 0, "best_val": math.inf, "history": [], "elapsed": 0.0}
+    if resume and os.path.exists(last_path):
+        checkpoint = torch.load(last_path, map_location="cpu")
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        state = checkpoint["state"]
+    elif config.get("init_from"):
+        model.load_state_dict(torch.load(config["init_from"], map_location="cpu")["model"])
+
+    train_set, val_set = load_datasets(config)
+    batch_size = opts["batch_size"]
+    steps_per_epoch = max(1, len(train_set) // batch_size)
+    total_steps = opts["max_steps"] or opts["epochs"] * steps_per_epoch
+    loss_fn = LOSSES[opts["loss"]]
+    stop = StopFlag()
+    emit("start", runDir=run_dir, resumed=state["step"] > 0, step=state["step"], totalSteps=total_steps,
+         trainCount=len(train_set), valCount=len(val_set), stepsPerEpoch=steps_per_epoch,
+         parameters=sum(p.numel() for p in model.parameters()), config=config)
+
+    def checkpoint(reason: str) -> None:
+        payload = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state,
+                   "config": config, "model_config": model.config.to_dict()}
+        _save(last_path, payload)
+        emit("checkpoint", path=last_path, step=state["step"], reason=reason)
+
+    def run_eval() -> Dict:
+        metrics = evaluate(model, val_set)
+        set_training_mode(model, opts["train_parts"])
+        metrics.update(step=state["step"], epoch=state["epoch"])
+        state["history"].append(metrics)
+        improved = metrics["valLoss"] < state["best_val"]
+        if improved:
+            state["best_val"] = metrics["valLoss"]
+            _save(best_path, {"model": model.state_dict(), "config": config, "model_config": model.config.to_dict(),
+                              "metrics": metrics, "history": state["history"]})
+        emit("eval", improved=improved, bestValLoss=state["best_val"], **metrics)
+        return metrics
+
+    if not state["history"]:
+        run_eval()
+    set_training_mode(model, opts["train_parts"])
+    started, window_start, window_images, window_loss = time.time(), time.time(), 0, 0.0
+    elapsed_before = state["elapsed"]
+    reason = "completed"
+    evals_since_best = 0
+    while state["step"] < total_steps:
+        order = list(range(len(train_set)))
+        random.Random(opts["seed"] * 100003 + state["epoch"]).shuffle(order)
+        while state["position"] + batch_size <= len(order) and state["step"] < total_steps:
+            l, ab = _batch(train_set, order[state["position"]: state["position"] + batch_size])
+            loss = loss_fn(model(l), ab)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            state["step"] += 1
+            state["position"] += batch_size
+            window_images += batch_size
+            window_loss += loss.item()
+            state["elapsed"] = elapsed_before + time.time() - started
+            if state["step"] % opts["log_every"] == 0 or state["step"] == total_steps:
+                rate = window_images / max(time.time() - window_start, 1e-9)
+                emit("step", step=state["step"], totalSteps=total_steps, epoch=state["epoch"],
+                     loss=window_loss / max(window_images // batch_size, 1), imagesPerSec=rate,
+                     etaSeconds=(total_steps - state["step"]) * batch_size / max(rate, 1e-9))
+                window_start, window_images, window_loss = time.time(), 0, 0.0
+            if state["step"] % opts["eval_every"] == 0:
+                evals_since_best = 0 if run_eval()["valLoss"] <= state["best_val"] else evals_since_best + 1
+            if state["step"] % opts["checkpoint_every"] == 0:
+                checkpoint("periodic")
+            if stop.requested:
+                reason = "stopped"
+            elif opts["max_minutes"] and state["elapsed"] >= opts["max_minutes"] * 60:
+                reason = "time budget reached"
+            elif opts["patience"] and evals_since_best >= opts["patience"]:
+                reason = "early stop: no improvement"
+            if reason != "completed":
+                break
+        if reason != "completed" or state["position"] + batch_size <= len(order):
+            break  # stopped, or the step budget ended mid-epoch
+        emit("epoch", epoch=state["epoch"], step=state["step"])
+        state["epoch"] += 1
+        state["position"] = 0
+    if reason != "stopped" and (not state["history"] or state["history"][-1]["step"] != state["step"]):
+        run_eval()
+    checkpoint(reason)
+    summary = {"reason": reason, "step": state["step"], "bestValLoss": state["best_val"],
+               "history": state["history"], "elapsedSeconds": state["elapsed"], "bestCheckpoint": best_path}
+    with open(os.path.join(run_dir, "summary.json"), "w") as handle:
+        json.dump(summary, handle, indent=1)
+    emit("done", **summary)
+    return summary
