@@ -1,10 +1,39 @@
-// Placeholder CLI entry, run via bin/koalarize.mjs (tsx). The real CLI replaces this.
-const [command] = process.argv.slice(2)
+import { colorizeCommand, colorizeUsage } from './commands/colorize'
+import { modelsCommand } from './commands/models'
+import { UsageError } from './services'
 
-if (!command) {
-  process.stderr.write('usage: koalarize <command>\n')
-  process.exit(1)
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  colorize: colorizeCommand,
+  models: modelsCommand
 }
 
-process.stderr.write(`koalarize: unknown command '${command}'\nusage: koalarize <command>\n`)
-process.exit(1)
+const usage = `usage: koalarize <command> [options]
+
+commands:
+  ${colorizeUsage.split('\n').join('\n  ')}
+  koalarize models [--json]   list installed models and their cards
+`
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage)
+    return command ? 0 : 2
+  }
+  const run = COMMANDS[command]
+  if (!run) {
+    process.stderr.write(`koalarize: unknown command '${command}'\n${usage}`)
+    return 2
+  }
+  try {
+    return await run(rest)
+  } catch (error) {
+    const message = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? (error as Error).message
+      : `error: ${(error as Error).message}`
+    process.stderr.write(`koalarize ${command}: ${message}\n`)
+    return 2
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -22,7 +22,9 @@ export async function createSession(modelPath: string, options: SessionOptions =
       const session = await ort.InferenceSession.create(modelPath, {
         executionProviders: [provider],
         intraOpNumThreads: options.threads ?? 0,
-        graphOptimizationLevel: 'all'
+        graphOptimizationLevel: 'all',
+        // A provider whose libraries are absent fails loudly in onnxruntime's log; we report it ourselves.
+        logSeverityLevel: provider === 'cpu' ? 2 : 4
       })
       return { session, provider, fallbacks }
     } catch (error) {

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ColorizerModel } from '../../main/inference/colorizerModel'
+import { colorizeBatch } from '../../main/batch/colorizeBatch'
+import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWriter'
+import { DEFAULT_WORKING_SIZE } from '../../main/pipeline/workingSize'
+import type { ProviderName } from '../../main/inference/executionProviders'
+import { ProgressBar, formatDuration } from '../progressBar'
+import { modelRegistry, UsageError } from '../services'
+
+export const colorizeUsage = `koalarize colorize <file or folder> <output folder> [options]
+  --model <id or folder>   model to use (default: default)
+  --size <px>              working resolution, shorter side (default ${DEFAULT_WORKING_SIZE})
+  --intensity <x>          colour intensity, 1 = the model's own (default 1)
+  --format <f>             ${OUTPUT_FORMATS.join('|')} (default: the input's own format)
+  --quality <q>            JPEG/WebP quality 1-100 (default 92)
+  --recolor                also colorize photos that are already in colour, from their luminance
+  --overwrite              replace existing output files (inputs are never written)
+  --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
+  --threads <n>            inference threads (default: onnxruntime's choice)`
+
+function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const number = Number(value)
+  if (!Number.isFinite(number) || number < min || number > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}`)
+  return number
+}
+
+export async function colorizeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: 'default' },
+      size: { type: 'string' },
+      intensity: { type: 'string' },
+      format: { type: 'string' },
+      quality: { type: 'string' },
+      recolor: { type: 'boolean', default: false },
+      overwrite: { type: 'boolean', default: false },
+      provider: { type: 'string', default: 'auto' },
+      threads: { type: 'string' }
+    }
+  })
+  if (positionals.length !== 2) throw new UsageError(colorizeUsage)
+  const [input, output] = positionals.map((path) => resolve(path)) as [string, string]
+  if (!existsSync(input)) throw new UsageError(`input not found: ${input}`)
+  if (values.format && !(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {
+    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`)
+  }
+  const provider = values.provider as ProviderName | 'auto'
+  if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
+
+  const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {
+    provider,
+    threads: numberOption('threads', values.threads, 0, 256)
+  })
+  process.stderr.write(`model ${model.card.id} (${model.card.name}) on ${model.provider}\n`)
+  for (const reason of model.fallbacks) process.stderr.write(`  skipped provider ${reason}\n`)
+
+  const bar = new ProgressBar()
+  const started = performance.now()
+  const result = await colorizeBatch(
+    model,
+    input,
+    output,
+    {
+      workingSize: numberOption('size', values.size, 64, 2048),
+      intensity: numberOption('intensity', values.intensity, 0, 4),
+      quality: numberOption('quality', values.quality, 1, 100),
+      format: values.format as OutputFormat | undefined,
+      recolor: values.recolor,
+      overwrite: values.overwrite
+    },
+    (p) => bar.update(p.done, p.total, p.current, p.etaSeconds)
+  )
+  bar.finish()
+  await model.release()
+
+  const seconds = (performance.now() - started) / 1000
+  process.stdout.write(`colorized ${result.written.length} photo(s) into ${output} in ${formatDuration(seconds)}\n`)
+  for (const [title, list] of [['skipped', result.skipped], ['failed', result.failed]] as const) {
+    if (!list.length) continue
+    process.stdout.write(`${title} ${list.length}:\n`)
+    for (const problem of list) process.stdout.write(`  ${problem.path}: ${problem.reason}\n`)
+  }
+  return result.failed.length ? 1 : 0
+}

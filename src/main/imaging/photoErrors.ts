@@ -1,0 +1,22 @@
+/** A photo that cannot be processed, with a reason a user can act on. Nothing is written for it. */
+export class PhotoError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string
+  ) {
+    super(`${path}: ${reason}`)
+  }
+}
+
+/** Turns libvips / sharp messages into short reasons. */
+export function describeDecodeError(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error)
+  if (/unsupported image format/i.test(message)) return 'not an image, or a format Koalarize cannot read'
+  if (/pixel limit/i.test(message)) return 'image is too large (over the pixel limit)'
+  if (/premature end|truncated|unexpected end|out of data|read error|corrupt|invalid|bad|damaged/i.test(message)) {
+    return `damaged or truncated file (${firstLine(message)})`
+  }
+  return firstLine(message)
+}
+
+const firstLine = (text: string): string => text.split('\n')[0]!.trim()

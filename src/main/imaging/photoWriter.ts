@@ -1,0 +1,78 @@
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import sharp, { type Sharp } from 'sharp'
+import type { LabImage, PhotoInfo } from './photoReader'
+import { MAX_MEGAPIXELS } from './photoReader'
+import { encodeVipsLabFloat } from './vipsFile'
+import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
+
+export const OUTPUT_FORMATS = ['jpeg', 'png', 'tiff', 'webp'] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+
+export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' }
+
+export interface EncodeOptions {
+  format: OutputFormat
+  /** JPEG / WebP quality, 1..100. */
+  quality?: number
+}
+
+/** The output format for a photo when the user did not choose one: the input's own, if we can write it. */
+export function defaultOutputFormat(inputFormat: string): OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(inputFormat) ? (inputFormat as OutputFormat) : 'png'
+}
+
+/** ICC profiles we can keep on an RGB result: only RGB ones (a grey or CMYK profile would drop the colour). */
+function isRgbProfile(icc: Buffer | undefined): boolean {
+  return !!icc && icc.length >= 20 && icc.toString('latin1', 16, 20) === 'RGB '
+}
+
+function encode(image: Sharp, options: EncodeOptions): Sharp {
+  const quality = options.quality ?? 92
+  switch (options.format) {
+    case 'jpeg':
+      return image.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' })
+    case 'png':
+      return image.png({ compressionLevel: 6 })
+    case 'tiff':
+      return image.tiff({ compression: 'lzw' })
+    case 'webp':
+      return image.webp({ quality })
+  }
+}
+
+/**
+ * Writes the colorized Lab pixels as a photo file that carries the original's metadata
+ * (EXIF, IPTC, XMP, RGB ICC profile) plus a provenance note. The pixels replace the original's
+ * through a 'source' composite so that libvips carries the original's metadata over.
+ * The file appears atomically: written under a temporary name, then renamed.
+ */
+export async function writeColorizedPhoto(
+  original: PhotoInfo,
+  lab: LabImage,
+  outPath: string,
+  options: EncodeOptions,
+  provenance: Provenance
+): Promise<void> {
+  const scratch = await mkdtemp(join(tmpdir(), 'koalarize-'))
+  const labFile = join(scratch, 'colorized.v')
+  const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.partial`)
+  try {
+    await writeFile(labFile, encodeVipsLabFloat(lab.width, lab.height, lab.channels, lab.data))
+    let image = sharp(original.path, { limitInputPixels: MAX_MEGAPIXELS * 1_000_000 })
+      .autoOrient()
+      .composite([{ input: labFile, blend: 'source', limitInputPixels: false }])
+      .toColourspace('srgb')
+      .keepMetadata()
+      .withExifMerge({ IFD0: { Software: exifSoftware(provenance) } })
+      .withXmp(mergeProvenanceXmp(original.metadata.xmp?.toString('utf8'), provenance))
+    if (!isRgbProfile(original.metadata.icc)) image = image.withIccProfile('srgb')
+    await encode(image, options).toFile(partial)
+    await rename(partial, outPath)
+  } finally {
+    await rm(partial, { force: true })
+    await rm(scratch, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,88 @@
+import type { ColorizerModel } from '../inference/colorizerModel'
+import { chromaStats, type ChromaStats } from '../color/colourClass'
+import { probePhoto, readLab, readLightness, type PhotoInfo } from '../imaging/photoReader'
+import { upsampleChromaInto, type ChromaPlanes } from '../imaging/upsampleChroma'
+import { writeColorizedPhoto, type EncodeOptions } from '../imaging/photoWriter'
+import { PhotoError } from '../imaging/photoErrors'
+import { DEFAULT_WORKING_SIZE, MAX_WORKING_SIZE, MIN_WORKING_SIZE, workingSize } from './workingSize'
+import { APP_VERSION } from '../appVersion'
+
+export interface ColorizeOptions extends EncodeOptions {
+  /** Shorter side, in pixels, of the image the network sees. */
+  workingSize?: number
+  /** Multiplies the predicted a*b* (1 = the model's own colour). */
+  intensity?: number
+  /** Colorize photos that are already in colour, from their luminance alone. */
+  recolor?: boolean
+}
+
+export interface ColorizeReport {
+  input: PhotoInfo
+  output: string
+  stats: ChromaStats
+  working: { width: number; height: number }
+  provider: string
+  millis: { decode: number; inference: number; encode: number; total: number }
+}
+
+export class AlreadyInColourError extends PhotoError {}
+
+/** Colorizes one photo into `outPath`. The input file is only read. */
+export async function colorizePhoto(
+  model: ColorizerModel,
+  inputPath: string,
+  outPath: string,
+  options: ColorizeOptions
+): Promise<ColorizeReport> {
+  const started = performance.now()
+  const info = await probePhoto(inputPath)
+  const lab = await readLab(inputPath)
+  const stats = chromaStats(lab.data, lab.channels)
+  if (stats.kind === 'colour' && !options.recolor) {
+    throw new AlreadyInColourError(inputPath, `already in colour (mean chroma ${stats.meanChroma.toFixed(1)}); recolour it on request`)
+  }
+  const decoded = performance.now()
+
+  const requested = clamp(options.workingSize ?? DEFAULT_WORKING_SIZE, MIN_WORKING_SIZE, MAX_WORKING_SIZE)
+  const working = workingSize(info.width, info.height, requested, model.card.colorizer.spatialMultiple)
+  const chroma = await predictChroma(model, inputPath, working)
+  const inferred = performance.now()
+
+  const intensity = options.intensity ?? 1
+  // The original full-resolution L (and alpha) stay; a*b* come from the upsampled prediction.
+  upsampleChromaInto(chroma, lab.data, lab.width, lab.height, lab.channels, intensity)
+  await writeColorizedPhoto(info, lab, outPath, options, {
+    software: `Koalarize ${APP_VERSION}`,
+    modelId: model.card.id,
+    modelName: model.card.name,
+    workingSize: Math.min(working.width, working.height),
+    intensity,
+    date: new Date()
+  })
+  const done = performance.now()
+  return {
+    input: info,
+    output: outPath,
+    stats,
+    working,
+    provider: model.provider,
+    millis: { decode: decoded - started, inference: inferred - decoded, encode: done - inferred, total: done - started }
+  }
+}
+
+/** Runs the network on the photo's luminance; returns the predicted a*b* planes (Lab units) at working size. */
+async function predictChroma(model: ColorizerModel, path: string, size: { width: number; height: number }): Promise<ChromaPlanes> {
+  const { l: lScaling, ab: abScaling } = model.card.scaling
+  const toNetwork = (plane: Float32Array): Float32Array => plane.map((value) => value / lScaling.scale - lScaling.offset)
+  const extractorSize = model.card.extractor.inputSize
+  const embedding = await model.embed({
+    width: extractorSize,
+    height: extractorSize,
+    data: toNetwork(await readLightness(path, extractorSize, extractorSize))
+  })
+  const lightness = await readLightness(path, size.width, size.height)
+  const ab = await model.predictAb({ ...size, data: toNetwork(lightness) }, embedding)
+  return { ...size, data: ab.map((value) => value * abScaling.scale) }
+}
+
+const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value))
