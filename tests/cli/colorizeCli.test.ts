@@ -121,6 +121,12 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     expect(xmp).toContain('koalarize:ModelId="default"')
   })
 
+  it('adds no alpha channel to opaque photos', async () => {
+    for (const name of ['sepia.webp', 'negative-16bit.tif']) {
+      expect((await sharp(join(output, name)).metadata()).hasAlpha, name).toBe(false)
+    }
+  })
+
   it('keeps transparency', async () => {
     const meta = await sharp(join(output, '1931', 'house.png')).metadata()
     expect(meta.hasAlpha).toBe(true)

@@ -69,6 +69,7 @@ export async function writeColorizedPhoto(
       .withExifMerge({ IFD0: { Software: exifSoftware(provenance) } })
       .withXmp(mergeProvenanceXmp(original.metadata.xmp?.toString('utf8'), provenance))
     if (!isRgbProfile(original.metadata.icc)) image = image.withIccProfile('srgb')
+    if (!original.hasAlpha) image = image.removeAlpha()
     await encode(image, options).toFile(partial)
     await rename(partial, outPath)
   } finally {
