@@ -45,6 +45,7 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     await fixtures.writeGreyJpegWithMetadata(join(input, '1931', 'lake', 'grandma.jpg'))
     await fixtures.writeGreyPng(join(input, '1931', 'house.png'), 80, 56, true)
     await fixtures.writeGrey16Tiff(join(input, 'negative-16bit.tif'))
+    await fixtures.writeGreyJpegWithP3Profile(join(input, 'scan-p3.jpg'))
     await fixtures.writeSepiaWebp(join(input, 'sepia.webp'))
     await fixtures.writeCmykJpeg(join(input, 'printed-cmyk.jpg'))
     await fixtures.writeColourJpeg(join(input, 'holiday-colour.jpg'))
@@ -77,10 +78,10 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
   })
 
   it('writes the others, mirroring the folder structure, in their own formats', async () => {
-    expect(result.stdout).toMatch(/colorized 5 photo/)
+    expect(result.stdout).toMatch(/colorized 6 photo/)
     const written = (await readdir(output, { recursive: true })).filter((name) => /\.\w+$/.test(name)).sort()
     expect(written).toEqual(
-      ['1931/house.png', '1931/lake/grandma.jpg', 'negative-16bit.tif', 'printed-cmyk.jpg', 'sepia.webp'].map((p) => p.split('/').join(sep))
+      ['1931/house.png', '1931/lake/grandma.jpg', 'negative-16bit.tif', 'printed-cmyk.jpg', 'scan-p3.jpg', 'sepia.webp'].map((p) => p.split('/').join(sep))
     )
     expect(written.some((name) => name.includes('.partial'))).toBe(false)
   })
@@ -125,6 +126,13 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     for (const name of ['sepia.webp', 'negative-16bit.tif']) {
       expect((await sharp(join(output, name)).metadata()).hasAlpha, name).toBe(false)
     }
+  })
+
+  it('keeps an RGB ICC profile, and gives grey and CMYK scans an sRGB one', async () => {
+    const originalIcc = (await sharp(join(input, 'scan-p3.jpg')).metadata()).icc!
+    expect((await sharp(join(output, 'scan-p3.jpg')).metadata()).icc).toEqual(originalIcc)
+    const cmykOut = (await sharp(join(output, 'printed-cmyk.jpg')).metadata()).icc!
+    expect(cmykOut.toString('latin1', 16, 20)).toBe('RGB ')
   })
 
   it('keeps transparency', async () => {

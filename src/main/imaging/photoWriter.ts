@@ -4,7 +4,6 @@ import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
 import type { LabImage, PhotoInfo } from './photoReader'
-import { MAX_MEGAPIXELS } from './photoReader'
 import { encodeVipsLabFloat } from './vipsFile'
 import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
 
@@ -44,9 +43,10 @@ function encode(image: Sharp, options: EncodeOptions): Sharp {
 }
 
 /**
- * Writes the colorized Lab pixels as a photo file that carries the original's metadata
- * (EXIF, IPTC, XMP, RGB ICC profile) plus a provenance note. The pixels replace the original's
- * through a 'source' composite so that libvips carries the original's metadata over.
+ * Writes the colorized Lab pixels as a photo file that carries the original's metadata (EXIF, IPTC,
+ * XMP, RGB ICC profile) plus a provenance note. sharp cannot tag raw float input as Lab, so the
+ * pixels travel to libvips as a native .v file whose trailer also holds the original's metadata.
+ * The pixels are already upright, so the orientation tag is reset to 1.
  * The file appears atomically: written under a temporary name, then renamed.
  */
 export async function writeColorizedPhoto(
@@ -59,17 +59,22 @@ export async function writeColorizedPhoto(
   const scratch = await mkdtemp(join(tmpdir(), 'koalarize-'))
   const labFile = join(scratch, 'colorized.v')
   const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.partial`)
+  const { exif, iptc, icc, xmp } = original.metadata
   try {
-    await writeFile(labFile, encodeVipsLabFloat(lab.width, lab.height, lab.channels, lab.data))
-    let image = sharp(original.path, { limitInputPixels: MAX_MEGAPIXELS * 1_000_000 })
-      .autoOrient()
-      .composite([{ input: labFile, blend: 'source', limitInputPixels: false }])
+    await writeFile(labFile, encodeVipsLabFloat(lab.width, lab.height, lab.channels, lab.data, { 'exif-data': exif, 'iptc-data': iptc }))
+    let image = sharp(labFile, { limitInputPixels: false })
       .toColourspace('srgb')
       .keepMetadata()
+      .withMetadata({ orientation: 1 })
       .withExifMerge({ IFD0: { Software: exifSoftware(provenance) } })
-      .withXmp(mergeProvenanceXmp(original.metadata.xmp?.toString('utf8'), provenance))
-    if (!isRgbProfile(original.metadata.icc)) image = image.withIccProfile('srgb')
-    if (!original.hasAlpha) image = image.removeAlpha()
+      .withXmp(mergeProvenanceXmp(xmp?.toString('utf8'), provenance))
+    if (isRgbProfile(icc)) {
+      const profile = join(scratch, 'original.icc')
+      await writeFile(profile, icc!)
+      image = image.withIccProfile(profile)
+    } else {
+      image = image.withIccProfile('srgb')
+    }
     await encode(image, options).toFile(partial)
     await rename(partial, outPath)
   } finally {

@@ -21,7 +21,9 @@
  *   52    4    Yoffset      int32 LE
  *   56    8    zero padding up to the 64-byte header
  *   64   ...   pixels: float32 LE, band-interleaved (L,a,b,L,a,b,...), rows top to bottom.
- * No trailing XML extension block is needed.
+ * After the pixels, an optional XML trailer carries metadata fields; blobs (exif-data, xmp-data,
+ * iptc-data…) are base64 text of type VipsBlob (libvips iofuncs/type.c, transform_save_string_blob),
+ * which is how the original's metadata reaches the written file.
  *
  * sharp 0.35 reads `.v` only from a file path (sharp.format.vips.input.buffer === false),
  * so write the returned buffer to a temp file named *.v and pass the path to sharp.
@@ -34,7 +36,8 @@ export function encodeVipsLabFloat(
   width: number,
   height: number,
   bands: number,
-  data: Float32Array
+  data: Float32Array,
+  metadata: Record<string, Buffer | undefined> = {}
 ): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`invalid size ${width}x${height}`)
@@ -66,7 +69,20 @@ export function encodeVipsLabFloat(
   } else {
     for (let i = 0; i < expected; i++) out.writeFloatLE(data[i]!, VIPS_HEADER_BYTES + i * 4)
   }
-  return out
+  const trailer = metadataTrailer(metadata)
+  return trailer ? Buffer.concat([out, trailer]) : out
+}
+
+/** Field names are libvips's own (e.g. "exif-data"); values go out as base64 VipsBlob fields. */
+function metadataTrailer(metadata: Record<string, Buffer | undefined>): Buffer | undefined {
+  const fields = Object.entries(metadata)
+    .filter((entry): entry is [string, Buffer] => !!entry[1]?.length)
+    .map(([name, blob]) => `    <field type="VipsBlob" name="${name}">${blob.toString('base64')}</field>\n`)
+  if (!fields.length) return undefined
+  return Buffer.from(
+    '<?xml version="1.0"?>\n<root xmlns="http://www.vips.ecs.soton.ac.uk/vips/8.18.0">\n' +
+      `  <header>\n  </header>\n  <meta>\n${fields.join('')}  </meta>\n</root>\n`
+  )
 }
 
 const isLittleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1

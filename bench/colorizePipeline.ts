@@ -1,0 +1,64 @@
+/**
+ * Pipeline benchmark: one 12-MP black-and-white JPEG through the real pipeline (decode, extractor,
+ * colorizer at the working size, a*b* upsampling, Lab→sRGB, metadata, encode), median of N runs.
+ *
+ *   npm run bench:pipeline -- [--runs 5] [--size 256] [--model default] [--megapixels 12] [--threads 0]
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir, cpus } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import sharp from 'sharp'
+import { ColorizerModel } from '../src/main/inference/colorizerModel'
+import { colorizePhoto, type ColorizeReport } from '../src/main/pipeline/colorizePhoto'
+import { modelRegistry } from '../src/cli/services'
+import { greyPixels } from '../tests/fixtures/photos'
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    size: { type: 'string', default: '256' },
+    model: { type: 'string', default: 'default' },
+    megapixels: { type: 'string', default: '12' },
+    threads: { type: 'string', default: '0' }
+  }
+})
+
+const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!
+
+async function makeScan(path: string, megapixels: number): Promise<{ width: number; height: number }> {
+  const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3))
+  const height = Math.round((width * 3) / 4)
+  // Upscaled structure plus grain, so the JPEG is as costly to decode as a real scan.
+  const grain = Buffer.alloc(width * height)
+  for (let i = 0; i < grain.length; i++) grain[i] = (Math.random() * 24) | 0
+  await sharp(greyPixels(400, 300), { raw: { width: 400, height: 300, channels: 1 } })
+    .resize(width, height, { kernel: 'cubic' })
+    .composite([{ input: grain, raw: { width, height, channels: 1 }, blend: 'add' }])
+    .toColourspace('b-w')
+    .jpeg({ quality: 90 })
+    .toFile(path)
+  return { width, height }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'koalarize-bench-'))
+try {
+  const input = join(dir, 'scan.jpg')
+  const size = await makeScan(input, Number(values.megapixels))
+  const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), { threads: Number(values.threads) })
+  const reports: ColorizeReport[] = []
+  let peakRss = 0
+  for (let run = 0; run < Number(values.runs) + 1; run++) {
+    const report = await colorizePhoto(model, input, join(dir, `out-${run}.jpg`), { format: 'jpeg', workingSize: Number(values.size) })
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    if (run > 0) reports.push(report) // the first run warms up caches and the session
+  }
+  const stage = (key: keyof ColorizeReport['millis']): string => `${median(reports.map((r) => r.millis[key])).toFixed(0)} ms`
+  console.log(`pipeline benchmark: ${size.width}x${size.height} (${values.megapixels} MP) JPEG, model ${model.card.id}, provider ${model.provider}, ` +
+    `working ${reports[0]!.working.width}x${reports[0]!.working.height}, ${cpus().length} CPUs, median of ${reports.length} runs`)
+  console.log(`  decode+analyse ${stage('decode')}, inference ${stage('inference')}, upsample+encode ${stage('encode')}`)
+  console.log(`  total ${stage('total')} per photo; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`)
+  await model.release()
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
