@@ -51,6 +51,7 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     await fixtures.writeColourJpeg(join(input, 'holiday-colour.jpg'))
     await fixtures.writeTruncatedJpeg(join(input, 'damaged.jpg'))
     await fixtures.writeNotAnImage(join(input, 'notes.jpg'))
+    await fixtures.writeDecompressionBomb(join(input, 'bomb.png'))
     before = await hashTree(input)
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, 'colorize', input, output, '--size', '64'], { cwd: REPO })
@@ -67,7 +68,8 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
 
   it('exits non-zero because some files failed, and lists each with a reason', () => {
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/failed 2:/)
+    expect(result.stdout).toMatch(/failed 3:/)
+    expect(result.stdout).toMatch(/bomb\.png: image is too large \(over the 200-megapixel limit\)/)
     expect(result.stdout).toMatch(/damaged\.jpg: damaged or truncated/)
     expect(result.stdout).toMatch(/notes\.jpg: not an image/)
   })
@@ -142,6 +144,12 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     expect(data[3]).toBe(255)
     expect(data[(80 - 1) * 4 + 3]).toBe(128)
   })
+
+  it('recolours a colour photo from its luminance on request', async () => {
+    const again = await run(process.execPath, [CLI, 'colorize', join(input, 'holiday-colour.jpg'), output, '--recolor', '--size', '64'], { cwd: REPO })
+    expect(again.stdout).toMatch(/colorized 1 photo/)
+    expect((await sharp(join(output, 'holiday-colour.jpg')).metadata()).width).toBe(64)
+  }, 60_000)
 
   it('refuses to overwrite existing outputs unless asked', async () => {
     const again = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', '64'], { cwd: REPO })

@@ -9,10 +9,10 @@ export class PhotoError extends Error {
 }
 
 /** Turns libvips / sharp messages into short reasons. */
-export function describeDecodeError(error: unknown): string {
+export function describeDecodeError(error: unknown, megapixelLimit: number): string {
   const message = (error as Error)?.message ?? String(error)
   if (/unsupported image format/i.test(message)) return 'not an image, or a format Koalarize cannot read'
-  if (/pixel limit/i.test(message)) return 'image is too large (over the pixel limit)'
+  if (/pixel limit/i.test(message)) return `image is too large (over the ${megapixelLimit}-megapixel limit)`
   if (/premature end|truncated|unexpected end|out of data|read error|corrupt|invalid|bad|damaged/i.test(message)) {
     return `damaged or truncated file (${firstLine(message)})`
   }

@@ -39,7 +39,7 @@ async function guarded<T>(path: string, work: () => Promise<T>): Promise<T> {
     return await work()
   } catch (error) {
     if (error instanceof PhotoError) throw error
-    throw new PhotoError(path, describeDecodeError(error))
+    throw new PhotoError(path, describeDecodeError(error, MAX_MEGAPIXELS))
   }
 }
 

@@ -14,6 +14,10 @@ export interface LoadedSession {
   fallbacks: string[]
 }
 
+// A provider whose libraries are absent (e.g. CUDA without the add-on) makes onnxruntime print an
+// error before failing; we report the fallback ourselves, so its global log shows only fatal errors.
+ort.env.logLevel = 'fatal'
+
 /** Creates a session on the first provider that loads, in preference order. */
 export async function createSession(modelPath: string, options: SessionOptions = {}): Promise<LoadedSession> {
   const fallbacks: string[] = []
@@ -22,9 +26,7 @@ export async function createSession(modelPath: string, options: SessionOptions =
       const session = await ort.InferenceSession.create(modelPath, {
         executionProviders: [provider],
         intraOpNumThreads: options.threads ?? 0,
-        graphOptimizationLevel: 'all',
-        // A provider whose libraries are absent fails loudly in onnxruntime's log; we report it ourselves.
-        logSeverityLevel: provider === 'cpu' ? 2 : 4
+        graphOptimizationLevel: 'all'
       })
       return { session, provider, fallbacks }
     } catch (error) {

@@ -1,0 +1,50 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ColorizerModel } from '../inference/colorizerModel'
+import { ModelRegistry } from '../models/modelRegistry'
+import { BUNDLED_MODELS_DIR } from '../models/paths'
+import { readLab } from '../imaging/photoReader'
+import { chromaStats } from '../color/colourClass'
+import { colorizePhoto, AlreadyInColourError } from './colorizePhoto'
+import { writeColourJpeg, writeGreyPng } from '../../../tests/fixtures/photos'
+
+describe('colorizePhoto with the bundled default model', () => {
+  let dir: string
+  let model: ColorizerModel
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'koalarize-pipeline-'))
+    model = await ColorizerModel.load(await new ModelRegistry([{ dir: BUNDLED_MODELS_DIR, origin: 'bundled' }]).resolve('default'))
+    await writeGreyPng(join(dir, 'grey.png'), 96, 72)
+    await writeColourJpeg(join(dir, 'colour.jpg'))
+  })
+  afterAll(async () => {
+    await model.release()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const meanChromaOf = async (path: string): Promise<number> => {
+    const lab = await readLab(path)
+    return chromaStats(lab.data, lab.channels).meanChroma
+  }
+
+  it('scales the predicted colour by the intensity factor', async () => {
+    const chroma: number[] = []
+    for (const intensity of [0, 1, 2]) {
+      const out = join(dir, `out-${intensity}.png`)
+      const report = await colorizePhoto(model, join(dir, 'grey.png'), out, { format: 'png', intensity, workingSize: 64 })
+      expect(report.working).toEqual({ width: 88, height: 64 })
+      chroma.push(await meanChromaOf(out))
+    }
+    expect(chroma[0]).toBeLessThan(0.5)
+    expect(chroma[1]).toBeGreaterThan(0.5)
+    expect(chroma[2]! / chroma[1]!).toBeGreaterThan(1.6)
+  })
+
+  it('refuses a colour photo unless asked to recolour it', async () => {
+    await expect(colorizePhoto(model, join(dir, 'colour.jpg'), join(dir, 'c.jpg'), { format: 'jpeg' })).rejects.toBeInstanceOf(AlreadyInColourError)
+    const report = await colorizePhoto(model, join(dir, 'colour.jpg'), join(dir, 'c.jpg'), { format: 'jpeg', recolor: true })
+    expect(report.stats.kind).toBe('colour')
+  })
+})
