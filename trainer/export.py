@@ -11,12 +11,15 @@ from .model import SPATIAL_MULTIPLE, Koalarization, ModelConfig
 
 OPSET = 17
 FORMAT_VERSION = 1
+WEIGHTS_FILE = "weights.pt"
 
 
 def load_checkpoint_model(path: str) -> tuple:
+    """A training checkpoint (best.pt / last.pt) or an exported model's weights.pt."""
     checkpoint = torch.load(path, map_location="cpu")
     model = Koalarization(ModelConfig(**checkpoint["model_config"]))
-    model.load_state_dict(checkpoint["model"])
+    model.load_state_dict({key: value.float() if value.is_floating_point() else value
+                           for key, value in checkpoint["model"].items()})
     return model.eval(), checkpoint
 
 
@@ -55,6 +58,7 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
                       "embeddingWidth": model.config.embedding_width},
         "colorizer": {"file": "colorizer.onnx", "spatialMultiple": SPATIAL_MULTIPLE,
                       "trainedSize": config.get("data", {}).get("crop_size")},
+        "weights": {"file": WEIGHTS_FILE, "format": "pytorch-state-dict-fp16"},
         "io": {"extractor": {"inputs": ["l"], "outputs": ["embedding"]},
                "colorizer": {"inputs": ["l", "embedding"], "outputs": ["ab"]}},
         "scaling": color.SCALING_CARD,
@@ -72,9 +76,18 @@ def _portable(config: Dict) -> Dict:
     return json.loads(text)
 
 
+def export_weights(model: Koalarization, out_dir: str) -> str:
+    """fp16 PyTorch weights beside the ONNX graphs, so the model can be fine-tuned later."""
+    path = os.path.join(out_dir, WEIGHTS_FILE)
+    state = {key: value.half() if value.is_floating_point() else value for key, value in model.state_dict().items()}
+    torch.save({"model": state, "model_config": model.config.to_dict()}, path)
+    return path
+
+
 def export(checkpoint_path: str, out_dir: str, model_id: str, name: str, extra: Dict = None) -> Dict:
     model, checkpoint = load_checkpoint_model(checkpoint_path)
     files = export_onnx(model, out_dir)
+    files["weights"] = export_weights(model, out_dir)
     card = model_card(model, checkpoint, model_id, name, extra or {})
     with open(os.path.join(out_dir, "model.json"), "w") as handle:
         json.dump(card, handle, indent=2)

@@ -100,8 +100,9 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
         model.load_state_dict(checkpoint["model"])
         optimizer.load_state_dict(checkpoint["optimizer"])
         state = checkpoint["state"]
-    elif config.get("init_from"):
-        model.load_state_dict(torch.load(config["init_from"], map_location="cpu")["model"])
+    elif config.get("init_from"):  # fine-tuning: a checkpoint or an exported model's weights.pt
+        weights = torch.load(config["init_from"], map_location="cpu")["model"]
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
 
     train_set, val_set = load_datasets(config)
     batch_size = opts["batch_size"]

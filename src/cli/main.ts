@@ -1,10 +1,12 @@
 import { colorizeCommand, colorizeUsage } from './commands/colorize'
 import { modelsCommand } from './commands/models'
+import { evalCommand, evalUsage } from './commands/eval'
 import { UsageError } from './services'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   colorize: colorizeCommand,
-  models: modelsCommand
+  models: modelsCommand,
+  eval: evalCommand
 }
 
 const usage = `usage: koalarize <command> [options]
@@ -12,6 +14,7 @@ const usage = `usage: koalarize <command> [options]
 commands:
   ${colorizeUsage.split('\n').join('\n  ')}
   koalarize models [--json]   list installed models and their cards
+  ${evalUsage.split('\n').join('\n  ')}
 `
 
 async function main(argv: string[]): Promise<number> {

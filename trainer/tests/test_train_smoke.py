@@ -85,6 +85,20 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertGreater(os.path.getsize(os.path.join(out, name)), 1000)
         import onnx
         onnx.checker.check_model(os.path.join(out, "colorizer.onnx"))
+        self.assertEqual(card["weights"]["file"], "weights.pt")
+
+    def test_fine_tuning_starts_from_exported_weights(self):
+        out = os.path.join(self.tmp.name, "base-model")
+        run_trainer("export", "--checkpoint", os.path.join(self.run_dir, "best.pt"), "--out", out,
+                    "--id", "base", "--name", "Base")
+        data = ["-o", f"data.train=[{json.dumps(self.photos)}]", "-o", "data.val=[]"]
+        events = run_trainer("train", "--run-dir", os.path.join(self.tmp.name, "finetune"),
+                             "--init-from", os.path.join(out, "weights.pt"), *TINY, *data,
+                             "-o", "train.max_steps=5", "-o", "train.train_parts=decoder")
+        first_eval = next(e for e in events if e["event"] == "eval")
+        base_eval = [e for e in self.first + self.resumed if e["event"] == "eval"][-1]
+        # Starting from the trained weights, not from scratch: as good as the base model (fp16 rounding aside).
+        self.assertAlmostEqual(first_eval["valLoss"], base_eval["valLoss"], delta=base_eval["valLoss"] * 0.05 + 1e-4)
 
 
 if __name__ == "__main__":
