@@ -22,6 +22,8 @@ export const ModelCardSchema = z.looseObject({
     spatialMultiple: z.number().int().positive(),
     trainedSize: z.number().int().positive().nullish()
   }),
+  /** PyTorch weights for fine-tuning (absent on models that can only be run). */
+  weights: z.object({ file: z.string(), format: z.string() }).optional(),
   scaling: z.looseObject({
     colorSpace: z.literal('CIELAB-D65'),
     l: z.looseObject({ scale: z.number().positive(), offset: z.number() }),
