@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="model folder, e.g. resources/models/default")
     export.add_argument("--id", required=True)
     export.add_argument("--name", required=True)
-    export.add_argument("--card-extra", default="", help="JSON merged into model.json (data, limitations…)")
+    export.add_argument("--card-extra", default="", help="JSON (or a JSON file) merged into model.json")
+    export.add_argument("--fp32-storage", action="store_true", help="store ONNX weights as fp32 (default: fp16, half the size)")
     return parser
 
 
@@ -44,8 +45,12 @@ def main(argv=None) -> int:
             train(config, args.run_dir, resume=args.resume)
         elif args.command == "export":
             from .export import export
-            extra = json.loads(args.card_extra) if args.card_extra else {}
-            result = export(args.checkpoint, args.out, args.id, args.name, extra)
+            extra = args.card_extra
+            if extra and os.path.isfile(extra):
+                with open(extra) as handle:
+                    extra = handle.read()
+            result = export(args.checkpoint, args.out, args.id, args.name, json.loads(extra) if extra else {},
+                            fp16_storage=not args.fp32_storage)
             emit("exported", out=args.out, files=result["files"], id=args.id)
         return 0
     except Exception as error:  # the supervisor reads this instead of a bare traceback

@@ -23,7 +23,35 @@ def load_checkpoint_model(path: str) -> tuple:
     return model.eval(), checkpoint
 
 
-def export_onnx(model: Koalarization, out_dir: str) -> Dict[str, str]:
+def store_weights_as_fp16(path: str) -> None:
+    """Halves the file: float weights are stored as fp16 and cast back to fp32 by the graph itself.
+
+    onnxruntime folds those casts at load time, so inference still runs in fp32 at the same speed.
+    """
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    graph_model = onnx.load(path)
+    graph = graph_model.graph
+    initializers, casts = [], []
+    for initializer in graph.initializer:
+        if initializer.data_type == onnx.TensorProto.FLOAT and np.prod(initializer.dims) > 64:
+            half = numpy_helper.from_array(numpy_helper.to_array(initializer).astype(np.float16), initializer.name + "_fp16")
+            initializers.append(half)
+            casts.append(helper.make_node("Cast", [half.name], [initializer.name], to=onnx.TensorProto.FLOAT))
+        else:
+            initializers.append(initializer)
+    del graph.initializer[:]
+    graph.initializer.extend(initializers)
+    nodes = casts + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(graph_model)
+    onnx.save(graph_model, path)
+
+
+def export_onnx(model: Koalarization, out_dir: str, fp16_storage: bool = False) -> Dict[str, str]:
     os.makedirs(out_dir, exist_ok=True)
     size = model.config.extractor_input_size
     paths = {"extractor": os.path.join(out_dir, "extractor.onnx"),
@@ -36,6 +64,9 @@ def export_onnx(model: Koalarization, out_dir: str) -> Dict[str, str]:
                           paths["colorizer"], input_names=["l", "embedding"], output_names=["ab"],
                           dynamic_axes={"l": {0: "batch", 2: "height", 3: "width"}, "embedding": {0: "batch"},
                                         "ab": {0: "batch", 2: "height", 3: "width"}}, opset_version=OPSET)
+    if fp16_storage:
+        for path in paths.values():
+            store_weights_as_fp16(path)
     return paths
 
 
@@ -56,6 +87,7 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
         "extractor": {"kind": model.config.extractor, "file": "extractor.onnx",
                       "inputSize": model.config.extractor_input_size,
                       "embeddingWidth": model.config.embedding_width},
+        "storage": "fp16 weights, fp32 compute",
         "colorizer": {"file": "colorizer.onnx", "spatialMultiple": SPATIAL_MULTIPLE,
                       "trainedSize": config.get("data", {}).get("crop_size")},
         "weights": {"file": WEIGHTS_FILE, "format": "pytorch-state-dict-fp16"},
@@ -84,9 +116,10 @@ def export_weights(model: Koalarization, out_dir: str) -> str:
     return path
 
 
-def export(checkpoint_path: str, out_dir: str, model_id: str, name: str, extra: Dict = None) -> Dict:
+def export(checkpoint_path: str, out_dir: str, model_id: str, name: str, extra: Dict = None,
+           fp16_storage: bool = True) -> Dict:
     model, checkpoint = load_checkpoint_model(checkpoint_path)
-    files = export_onnx(model, out_dir)
+    files = export_onnx(model, out_dir, fp16_storage)
     files["weights"] = export_weights(model, out_dir)
     card = model_card(model, checkpoint, model_id, name, extra or {})
     with open(os.path.join(out_dir, "model.json"), "w") as handle:

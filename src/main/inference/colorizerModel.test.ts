@@ -21,6 +21,8 @@ model = Koalarization(ModelConfig(extractor_input_size=64, embedding_width=32)).
 out = sys.argv[1]
 export_onnx(model, out)
 json.dump(model_card(model, {"config": {"name": "parity"}}, "parity", "Parity test", {}), open(out + "/model.json", "w"))
+export_onnx(model, out + "/fp16", fp16_storage=True)
+json.dump(model_card(model, {"config": {"name": "parity"}}, "parity16", "Parity test fp16", {}), open(out + "/fp16/model.json", "w"))
 g = torch.Generator().manual_seed(1)
 l_ext = torch.rand(1, 1, 64, 64, generator=g) * 2 - 1
 l = torch.rand(1, 1, 48, 72, generator=g) * 2 - 1
@@ -73,6 +75,19 @@ describe('exported ONNX model in onnxruntime-node', () => {
     expect(ab.length).toBe(2 * 48 * 72)
     expect(maxAbsDiff(ab, reference.ab)).toBeLessThan(1e-4)
     expect(maxAbsDiff(ab, new Float32Array(ab.length))).toBeGreaterThan(1e-3) // not trivially zero
+  })
+
+  it('stores weights as fp16 at half the size with outputs within fp16 rounding', async () => {
+    const { statSync } = await import('node:fs')
+    expect(statSync(join(dir, 'fp16', 'colorizer.onnx')).size).toBeLessThan(statSync(join(dir, 'colorizer.onnx')).size * 0.55)
+    const half = await ColorizerModel.load(await readModelFolder(join(dir, 'fp16'), 'user'), { provider: 'cpu' })
+    try {
+      const embedding = Float32Array.from(reference.embedding, (value) => value * 20)
+      const ab = await half.predictAb({ width: 72, height: 48, data: Float32Array.from(reference.l) }, embedding)
+      expect(maxAbsDiff(ab, reference.ab)).toBeLessThan(2e-3)
+    } finally {
+      await half.release()
+    }
   })
 
   it('rejects a working size that is not a multiple of 8', async () => {
