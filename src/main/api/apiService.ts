@@ -1,0 +1,203 @@
+import { stat } from 'node:fs/promises'
+import { basename, isAbsolute, resolve } from 'node:path'
+import type { z } from 'zod'
+import {
+  API_EVENTS,
+  API_METHODS,
+  isApiMethod,
+  type ApiEvent,
+  type ApiEventName,
+  type ApiEventPayload,
+  type ApiHandlers,
+  type ApiMethod,
+  type ApiParams,
+  type ApiResult
+} from '../../shared/api/contract'
+import { ApiError, type ApiErrorIssue } from '../../shared/api/errors'
+import type { CatalogStore } from '../catalog/catalogStore'
+import type { InstalledModel } from '../../shared/modelCard'
+import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
+import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCache'
+import { photoDto, projectDto, versionDto, modelDto } from './dto'
+
+export interface ApiServiceOptions {
+  store: CatalogStore
+  thumbnails: ThumbnailCache
+  models: { list(): Promise<InstalledModel[]> }
+  /** Files read at once while scanning (default 2). */
+  scanConcurrency?: number
+  /** Thumbnails made at once, across all projects (default 1). */
+  thumbnailConcurrency?: number
+  /** Least time between two progress events of one stream (default 100 ms; the last one is always sent). */
+  progressIntervalMs?: number
+}
+
+export type ApiListener = (event: ApiEvent) => void
+
+const toIssues = (error: z.ZodError): ApiErrorIssue[] =>
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+
+/**
+ * The app's services behind the API contract, for any transport: `call(method, params)` takes an
+ * untrusted method name and payload, validates both against the contract and answers with the result
+ * or an ApiError; `on(listener)` streams events. Knows nothing of Electron, HTTP or WebSockets.
+ */
+export class ApiService {
+  private readonly listeners = new Set<ApiListener>()
+  private readonly scans = new Map<number, Promise<ScanSummary>>()
+  private readonly background = new Set<Promise<unknown>>()
+  private thumbnailChain: Promise<unknown> = Promise.resolve()
+  private readonly handlers: ApiHandlers
+
+  constructor(private readonly options: ApiServiceOptions) {
+    const { store } = options
+    this.handlers = {
+      listProjects: async () => store.listProjects().map(projectDto),
+      openProject: async ({ folder }) => projectDto(await this.openProject(folder)),
+      rescanProject: async ({ projectId }) => {
+        this.requireProject(projectId)
+        return this.scan(projectId).catch((error: unknown) => {
+          if (error instanceof ProjectFolderUnavailableError) throw new ApiError('bad_request', error.message)
+          throw error
+        })
+      },
+      listPhotos: async (query) => {
+        this.requireProject(query.projectId)
+        const page = store.queryPhotos(query)
+        return { ...page, items: page.items.map(photoDto) }
+      },
+      getPhoto: async ({ photoId }) => {
+        const photo = store.getPhoto(photoId)
+        if (!photo) throw new ApiError('not_found', `no photo ${photoId}`)
+        return { photo: photoDto(photo), versions: store.resultsOfPhoto(photoId).map(versionDto) }
+      },
+      listModels: async () => {
+        store.upsertModels(await options.models.list())
+        return store.listModels().map(modelDto)
+      }
+    }
+  }
+
+  /** Subscribes to every event stream; returns the unsubscribe function. */
+  on(listener: ApiListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Calls a method with an untrusted payload (as a transport receives it). Resolves with the
+   * validated result; rejects only with ApiError.
+   */
+  async call(method: string, params: unknown): Promise<unknown> {
+    if (typeof method !== 'string' || !isApiMethod(method)) throw new ApiError('unknown_method', `unknown method ${String(method)}`)
+    const spec = API_METHODS[method]
+    const parsed = spec.params.safeParse(params ?? {})
+    if (!parsed.success) throw new ApiError('invalid_params', `invalid parameters for ${method}`, toIssues(parsed.error))
+    let result: unknown
+    try {
+      const handler = this.handlers[method] as (params: unknown) => Promise<unknown>
+      result = await handler(parsed.data)
+    } catch (error) {
+      if (error instanceof ApiError) throw error
+      throw new ApiError('internal', (error as Error)?.message ?? String(error))
+    }
+    // Results are checked too: the contract is what the other side may rely on (and unknown keys are dropped).
+    const checked = spec.result.safeParse(result)
+    if (!checked.success) throw new ApiError('internal', `${method} produced an invalid result`, toIssues(checked.error))
+    return checked.data
+  }
+
+  /** Typed convenience over `call`, for in-process callers and tests. */
+  invoke<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+    return this.call(method, params) as Promise<ApiResult<M>>
+  }
+
+  /** Resolves when every background scan and thumbnail run has finished. */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background])
+  }
+
+  private emit<E extends ApiEventName>(name: E, payload: ApiEventPayload<E>): void {
+    const event = { name, payload: API_EVENTS[name].parse(payload) } as ApiEvent
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // A broken listener (a closed window, a dropped socket) must not stop the work or other listeners.
+      }
+    }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.background.add(work)
+    void work.finally(() => this.background.delete(work)).catch(() => undefined)
+    return work
+  }
+
+  private requireProject(projectId: number) {
+    const project = this.options.store.getProject(projectId)
+    if (!project) throw new ApiError('not_found', `no project ${projectId}`)
+    return project
+  }
+
+  private async openProject(folder: string) {
+    if (!isAbsolute(folder)) throw new ApiError('bad_request', 'the folder must be an absolute path')
+    const root = resolve(folder)
+    const info = await stat(root).catch(() => undefined)
+    if (!info?.isDirectory()) throw new ApiError('bad_request', `not a folder: ${root}`)
+    const { store } = this.options
+    const project = store.findProjectByRoot(root) ?? store.createProject({ name: basename(root) || root, root })
+    void this.scan(project.id).catch(() => undefined) // reported through backgroundError
+    return project
+  }
+
+  /** Scans a project (joining a scan already running), then queues its thumbnails. */
+  private scan(projectId: number): Promise<ScanSummary> {
+    const running = this.scans.get(projectId)
+    if (running) return running
+    const progress = this.throttled('scanProgress')
+    const work = scanProject(this.options.store, projectId, {
+      concurrency: this.options.scanConcurrency,
+      onProgress: (p) => progress(p, p.done === p.total)
+    })
+      .then((summary) => {
+        this.emit('scanFinished', summary)
+        this.queueThumbnails(projectId)
+        return summary
+      })
+      .catch((error: unknown) => {
+        this.emit('backgroundError', { projectId, task: 'scan', message: (error as Error)?.message ?? String(error) })
+        throw error
+      })
+      .finally(() => this.scans.delete(projectId))
+    this.scans.set(projectId, work)
+    return this.track(work)
+  }
+
+  private queueThumbnails(projectId: number): void {
+    const progress = this.throttled('thumbnailProgress')
+    const run = this.thumbnailChain.then(() =>
+      generateThumbnails(this.options.store, this.options.thumbnails, projectId, {
+        concurrency: this.options.thumbnailConcurrency ?? 1,
+        onProgress: (p) => progress(p, p.done === p.total),
+        onReady: ({ projectId, photoId }) => this.emit('thumbnailReady', { projectId, photoId })
+      }).catch((error: unknown) => {
+        this.emit('backgroundError', { projectId, task: 'thumbnails', message: (error as Error)?.message ?? String(error) })
+      })
+    )
+    this.thumbnailChain = run
+    this.track(run)
+  }
+
+  /** An emitter for a progress stream that sends at most one event per interval, and always the last. */
+  private throttled<E extends 'scanProgress' | 'thumbnailProgress'>(name: E): (payload: ApiEventPayload<E>, last: boolean) => void {
+    const interval = this.options.progressIntervalMs ?? 100
+    let sentAt = -Infinity
+    return (payload, last) => {
+      const at = performance.now()
+      if (!last && at - sentAt < interval) return
+      sentAt = at
+      this.emit(name, payload)
+    }
+  }
+}

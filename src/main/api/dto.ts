@@ -1,0 +1,39 @@
+import type { ModelDto, PhotoDto, ProjectDto, VersionDto } from '../../shared/api/schemas'
+import type { CatalogModel, Photo, Project, Result } from '../catalog/types'
+
+/** Catalog records → API records: file-system paths other than the project root stay in main. */
+
+export const projectDto = (p: Project): ProjectDto => ({ id: p.id, name: p.name, root: p.root, createdAt: p.createdAt, scannedAt: p.scannedAt })
+
+export const photoDto = (p: Photo): PhotoDto => ({
+  id: p.id,
+  projectId: p.projectId,
+  relativePath: p.relativePath,
+  size: p.size,
+  mtimeMs: p.mtimeMs,
+  contentHash: p.contentHash,
+  width: p.width,
+  height: p.height,
+  format: p.format,
+  depth: p.depth,
+  capturedAt: p.capturedAt,
+  colourClass: p.colourClass,
+  meanChroma: p.meanChroma,
+  status: p.status,
+  scanError: p.scanError,
+  hasThumbnail: p.thumbnailPath !== null
+})
+
+export const versionDto = (r: Result): VersionDto => ({
+  id: r.id,
+  photoId: r.photoId,
+  modelId: r.modelId,
+  options: r.options,
+  createdAt: r.createdAt,
+  preferred: r.preferred,
+  status: r.status,
+  error: r.error,
+  hasOutput: r.outputPath !== null
+})
+
+export const modelDto = (m: CatalogModel): ModelDto => ({ id: m.id, name: m.name, origin: m.origin, card: m.card })

@@ -1,0 +1,118 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * The catalog's schema, as an ordered list of migrations. Migration i takes a database at schema
+ * version i to version i + 1 (kept in `PRAGMA user_version`). Never edit a released migration:
+ * append a new one. Each runs in its own transaction, so a failure leaves the previous version.
+ */
+export type Migration = (db: Database) => void
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 1: the library — projects, photos, results (versions) and models.
+  (db) => {
+    db.exec(`
+      CREATE TABLE projects (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        root TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        scanned_at TEXT
+      );
+
+      CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        relative_path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        content_hash TEXT,
+        width INTEGER,
+        height INTEGER,
+        format TEXT,
+        depth TEXT,
+        captured_at TEXT,
+        colour_class TEXT CHECK (colour_class IN ('bw', 'toned', 'colour')),
+        mean_chroma REAL,
+        thumbnail_path TEXT,
+        status TEXT NOT NULL DEFAULT 'present' CHECK (status IN ('present', 'missing')),
+        scan_error TEXT,
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (project_id, relative_path)
+      );
+      CREATE INDEX photos_by_hash ON photos (project_id, content_hash);
+      CREATE INDEX photos_by_class ON photos (project_id, colour_class);
+      CREATE INDEX photos_by_date ON photos (project_id, captured_at);
+
+      CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        dir TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('bundled', 'user')),
+        card_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- results.model_id is not a foreign key: a version outlives the model that made it.
+      CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        options_json TEXT NOT NULL,
+        output_path TEXT,
+        created_at TEXT NOT NULL,
+        preferred INTEGER NOT NULL DEFAULT 0 CHECK (preferred IN (0, 1)),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        error TEXT
+      );
+      CREATE INDEX results_by_photo ON results (photo_id, created_at);
+      CREATE UNIQUE INDEX results_one_preferred ON results (photo_id) WHERE preferred = 1;
+    `)
+  },
+  // 2: the persistent job queue.
+  (db) => {
+    db.exec(`
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'paused', 'done', 'failed', 'cancelled')),
+        options_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE job_items (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+        error TEXT,
+        PRIMARY KEY (job_id, photo_id)
+      );
+      CREATE INDEX job_items_by_status ON job_items (job_id, status);
+    `)
+  }
+]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length
+
+export class CatalogVersionError extends Error {}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Brings the database up to the last migration; returns the versions it went from and to. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  const from = schemaVersion(db)
+  if (from > migrations.length) {
+    throw new CatalogVersionError(
+      `catalog schema version ${from} is newer than this Koalarize understands (${migrations.length}); update Koalarize`
+    )
+  }
+  for (let version = from; version < migrations.length; version++) {
+    db.transaction(() => {
+      migrations[version]!(db)
+      db.pragma(`user_version = ${version + 1}`)
+    })()
+  }
+  return { from, to: migrations.length }
+}

@@ -1,0 +1,105 @@
+import type { ColourClass } from '../color/colourClass'
+import type { ModelCard } from '../../shared/modelCard'
+
+/** Catalog records as the rest of the app sees them (camelCase, parsed JSON, booleans); never raw rows. */
+
+export interface Project {
+  id: number
+  name: string
+  /** Absolute path of the archive folder the user opened. */
+  root: string
+  createdAt: string
+  scannedAt: string | null
+}
+
+export type PhotoStatus = 'present' | 'missing'
+
+/** What a scan learns about one file. Everything but size and mtime is null when the file could not be read. */
+export interface PhotoFacts {
+  size: number
+  mtimeMs: number
+  contentHash: string | null
+  width: number | null
+  height: number | null
+  format: string | null
+  depth: string | null
+  capturedAt: string | null
+  colourClass: ColourClass | null
+  meanChroma: number | null
+  scanError: string | null
+}
+
+export interface Photo extends PhotoFacts {
+  id: number
+  projectId: number
+  /** Path inside the project folder, with the platform's separators. */
+  relativePath: string
+  thumbnailPath: string | null
+  status: PhotoStatus
+  addedAt: string
+  updatedAt: string
+}
+
+export type ResultStatus = 'pending' | 'done' | 'failed'
+
+/** One colorized version of a photo. */
+export interface Result {
+  id: number
+  photoId: number
+  modelId: string
+  options: Record<string, unknown>
+  outputPath: string | null
+  createdAt: string
+  preferred: boolean
+  status: ResultStatus
+  error: string | null
+}
+
+export interface CatalogModel {
+  id: string
+  name: string
+  dir: string
+  origin: 'bundled' | 'user'
+  card: ModelCard
+  updatedAt: string
+}
+
+export type JobStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
+export type JobItemStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+
+export interface Job {
+  id: number
+  kind: string
+  status: JobStatus
+  options: Record<string, unknown>
+  createdAt: string
+  updatedAt: string
+}
+
+export interface JobItem {
+  jobId: number
+  photoId: number
+  status: JobItemStatus
+  error: string | null
+}
+
+/** Library filters: by colour class, or by what colorizing did ('done': has a finished version; 'failed': unreadable or last version failed). */
+export type PhotoFilter = 'all' | 'bw' | 'toned' | 'colour' | 'done' | 'failed'
+export type PhotoSort = 'name' | 'date'
+
+export interface PhotoQuery {
+  projectId: number
+  filter?: PhotoFilter
+  sort?: PhotoSort
+  offset?: number
+  limit?: number
+  /** Include photos whose file has gone missing (default false). */
+  includeMissing?: boolean
+}
+
+export interface PhotoPage {
+  items: Photo[]
+  total: number
+  offset: number
+  limit: number
+}
