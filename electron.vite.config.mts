@@ -12,7 +12,11 @@ export default defineConfig({
       // dependency; the explicit list below documents/guarantees the native ones.
       externalizeDeps: true,
       rolldownOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // The colorize child process (forked per job queue; see src/main/jobs/colorizeWorkerClient.ts).
+          colorizeWorker: resolve(import.meta.dirname, 'src/main/jobs/colorizeWorker.ts')
+        },
         external: nativeDeps
       }
     }

@@ -1,12 +1,14 @@
 import { colorizeCommand, colorizeUsage } from './commands/colorize'
 import { modelsCommand } from './commands/models'
 import { evalCommand, evalUsage } from './commands/eval'
+import { serveCommand, serveUsage } from './commands/serve'
 import { UsageError } from './services'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   colorize: colorizeCommand,
   models: modelsCommand,
-  eval: evalCommand
+  eval: evalCommand,
+  serve: serveCommand
 }
 
 const usage = `usage: koalarize <command> [options]
@@ -15,6 +17,7 @@ commands:
   ${colorizeUsage.split('\n').join('\n  ')}
   koalarize models [--json]   list installed models and their cards
   ${evalUsage.split('\n').join('\n  ')}
+  ${serveUsage.split('\n').join('\n  ')}
 `
 
 async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,37 @@
-import { contextBridge } from 'electron'
-import type { KoalarizeApi } from './index.d'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { API_EVENTS, API_METHODS, type ApiEvent } from '../shared/api/contract'
+import { IPC_EVENT_CHANNEL, ipcMethodChannel, type IpcReply } from '../shared/api/transport'
+import type { KoalarizeBridge } from './index.d'
 
-const api: KoalarizeApi = {
-  version: process.versions.electron ?? 'unknown'
+/**
+ * The narrow bridge between the window and main. For each contract method, one function that sends
+ * its params on that method's own channel (no generic invoke: the page can only reach the channels
+ * made here); and `onEvent(name, handler)` for the contract's event streams. Params are validated in
+ * main (ApiService.call); replies come back as IpcReply envelopes the renderer unwraps.
+ * The method and event names come from the contract, so new contract entries need no change here.
+ */
+
+const methods: Record<string, (params?: unknown) => Promise<IpcReply>> = {}
+for (const method of Object.keys(API_METHODS)) {
+  const channel = ipcMethodChannel(method)
+  methods[method] = (params?: unknown) => ipcRenderer.invoke(channel, params ?? {}) as Promise<IpcReply>
 }
 
-contextBridge.exposeInMainWorld('koalarize', api)
+const eventNames = new Set(Object.keys(API_EVENTS))
+
+const bridge: KoalarizeBridge = {
+  version: process.versions.electron ?? 'unknown',
+  api: methods as KoalarizeBridge['api'],
+  onEvent(name, handler) {
+    if (!eventNames.has(name)) throw new Error(`unknown event stream ${String(name)}`)
+    if (typeof handler !== 'function') throw new Error('handler must be a function')
+    // The page never sees the IpcRendererEvent (it carries the sender).
+    const listener = (_event: IpcRendererEvent, event: ApiEvent) => {
+      if (event?.name === name) handler(event.payload)
+    }
+    ipcRenderer.on(IPC_EVENT_CHANNEL, listener)
+    return () => void ipcRenderer.removeListener(IPC_EVENT_CHANNEL, listener)
+  }
+}
+
+contextBridge.exposeInMainWorld('koalarize', bridge)

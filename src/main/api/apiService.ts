@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { basename, isAbsolute, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import {
   API_EVENTS,
@@ -19,6 +19,15 @@ import type { InstalledModel } from '../../shared/modelCard'
 import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
 import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCache'
 import { photoDto, projectDto, versionDto, modelDto } from './dto'
+import { WEB_HOST, type HostIntegration } from './hostIntegration'
+import { ColorizeQueue } from '../jobs/colorizeQueue'
+import type { SpawnWorker } from '../jobs/colorizeWorkerClient'
+import { SettingsStore } from '../settings/settingsStore'
+import type { StudioContext } from './studioContext'
+import { jobHandlers } from './jobHandlers'
+import { versionHandlers } from './versionHandlers'
+import { exportHandlers } from './exportHandlers'
+import { settingsHandlers } from './settingsHandlers'
 
 export interface ApiServiceOptions {
   store: CatalogStore
@@ -30,6 +39,14 @@ export interface ApiServiceOptions {
   thumbnailConcurrency?: number
   /** Least time between two progress events of one stream (default 100 ms; the last one is always sent). */
   progressIntervalMs?: number
+  /** The UI's host (Electron or the web host): capabilities and the native folder picker. Default: web, no picker. */
+  host?: HostIntegration
+  /** The user's settings (default: defaults, kept in memory only). */
+  settings?: SettingsStore
+  /** Where colorized versions are written (default: `versions` beside the thumbnail folder, i.e. `<cache>/versions`). */
+  versionsDir?: string
+  /** The colorize queue's worker: how to start it (default: a forked Node process), idle time, progress tick. */
+  colorizeWorker?: { spawn?: SpawnWorker; idleMs?: number; tickMs?: number }
 }
 
 export type ApiListener = (event: ApiEvent) => void
@@ -48,9 +65,38 @@ export class ApiService {
   private readonly background = new Set<Promise<unknown>>()
   private thumbnailChain: Promise<unknown> = Promise.resolve()
   private readonly handlers: ApiHandlers
+  private readonly queue: ColorizeQueue
 
   constructor(private readonly options: ApiServiceOptions) {
     const { store } = options
+    const settings = options.settings ?? SettingsStore.open(null)
+    const versionsDir = options.versionsDir ?? join(dirname(options.thumbnails.dir), 'versions')
+    const emit = this.emit.bind(this) as StudioContext['emit']
+    this.queue = new ColorizeQueue({
+      store,
+      models: options.models,
+      versionsDir,
+      inference: () => ({ provider: settings.get().executionProvider, threads: settings.get().threads }),
+      emit,
+      spawnWorker: options.colorizeWorker?.spawn,
+      workerIdleMs: options.colorizeWorker?.idleMs,
+      tickMs: options.colorizeWorker?.tickMs,
+      onError: (error) => this.emit('backgroundError', { projectId: null, task: 'jobs', message: (error as Error)?.message ?? String(error) })
+    })
+    // Start-up: jobs interrupted by the last stop are paused (see ColorizeQueue); the catalog part is
+    // done before the constructor returns, half-made version files are removed in the background.
+    this.track(this.queue.recover())
+    const studio: StudioContext = {
+      store,
+      models: options.models,
+      queue: this.queue,
+      settings,
+      thumbnails: options.thumbnails,
+      versionsDir,
+      emit,
+      requireProject: (projectId) => this.requireProject(projectId),
+      queueThumbnails: (projectId) => this.queueThumbnails(projectId)
+    }
     this.handlers = {
       listProjects: async () => store.listProjects().map(projectDto),
       openProject: async ({ folder }) => projectDto(await this.openProject(folder)),
@@ -74,7 +120,22 @@ export class ApiService {
       listModels: async () => {
         store.upsertModels(await options.models.list())
         return store.listModels().map(modelDto)
-      }
+      },
+      // ---- host (see hostIntegration.ts) ----
+      getCapabilities: async () => {
+        const host = options.host ?? WEB_HOST
+        return { transport: host.transport, folderPicker: host.pickFolder !== undefined }
+      },
+      pickFolder: async ({ purpose }) => {
+        const pick = (options.host ?? WEB_HOST).pickFolder
+        if (!pick) throw new ApiError('bad_request', 'no native folder picker here: type the folder path instead')
+        return { folder: await pick(purpose) }
+      },
+      // ---- studio: one module per area ----
+      ...jobHandlers(studio),
+      ...versionHandlers(studio),
+      ...exportHandlers(studio),
+      ...settingsHandlers(studio)
     }
   }
 
@@ -112,9 +173,22 @@ export class ApiService {
     return this.call(method, params) as Promise<ApiResult<M>>
   }
 
-  /** Resolves when every background scan and thumbnail run has finished. */
+  /** Resolves when every background scan and thumbnail run has finished (colorize jobs: see jobsIdle). */
   async idle(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background])
+  }
+
+  /** Resolves when no colorize job is running (paused jobs do not count). */
+  jobsIdle(): Promise<void> {
+    return this.queue.idle()
+  }
+
+  /**
+   * Stops the colorize queue for shutdown: the photo in progress is abandoned and its job paused (to
+   * be resumed after the next start), and the worker process ends. Call before closing the catalog.
+   */
+  async close(): Promise<void> {
+    await this.queue.close()
   }
 
   private emit<E extends ApiEventName>(name: E, payload: ApiEventPayload<E>): void {

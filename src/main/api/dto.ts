@@ -1,5 +1,5 @@
-import type { ModelDto, PhotoDto, ProjectDto, VersionDto } from '../../shared/api/schemas'
-import type { CatalogModel, Photo, Project, Result } from '../catalog/types'
+import { ColorizeJobOptionsSchema, type JobDto, type JobItemDto, type ModelDto, type PhotoDto, type ProjectDto, type VersionDto } from '../../shared/api/schemas'
+import type { CatalogModel, Job, JobCounts, JobItem, Photo, Project, Result } from '../catalog/types'
 
 /** Catalog records → API records: file-system paths other than the project root stay in main. */
 
@@ -37,3 +37,24 @@ export const versionDto = (r: Result): VersionDto => ({
 })
 
 export const modelDto = (m: CatalogModel): ModelDto => ({ id: m.id, name: m.name, origin: m.origin, card: m.card })
+
+export const jobDto = (j: Job, counts: JobCounts): JobDto => ({
+  id: j.id,
+  projectId: j.projectId,
+  kind: 'colorize',
+  status: j.status,
+  options: ColorizeJobOptionsSchema.parse(j.options),
+  createdAt: j.createdAt,
+  updatedAt: j.updatedAt,
+  error: j.error,
+  counts
+})
+
+export const jobItemDto = (i: JobItem): JobItemDto => ({
+  jobId: i.jobId,
+  photoId: i.photoId,
+  status: i.status,
+  error: i.error,
+  versionId: i.resultId,
+  millis: i.millis
+})

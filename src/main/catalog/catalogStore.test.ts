@@ -82,6 +82,24 @@ describe('schema migrations', () => {
     }
   })
 
+  it('version 3 rebuilds job_items with order, result and skipped state, keeping the queue of a version-2 catalog', () => {
+    const raw = new Database(file)
+    migrate(raw, MIGRATIONS.slice(0, 2))
+    raw.prepare("INSERT INTO projects (id, name, root, created_at) VALUES (1, 'Attic', '/archive/attic', 'x')").run()
+    for (const id of [1, 2]) {
+      raw.prepare("INSERT INTO photos (id, project_id, relative_path, size, mtime_ms, added_at, updated_at) VALUES (?, 1, ?, 1, 1, 'x', 'x')").run(id, `${id}.jpg`)
+    }
+    raw.prepare("INSERT INTO jobs (id, kind, status, options_json, created_at, updated_at) VALUES (1, 'colorize', 'running', '{}', 'x', 'x')").run()
+    raw.prepare("INSERT INTO job_items (job_id, photo_id, status) VALUES (1, 2, 'done'), (1, 1, 'queued')").run()
+    raw.close()
+    const store = CatalogStore.open(file)
+    expect(store.getJob(1)).toMatchObject({ projectId: null, error: null, status: 'running' })
+    expect(store.jobItems(1).map((i) => [i.photoId, i.status])).toEqual([[2, 'done'], [1, 'queued']])
+    store.setJobItemStatus(1, 1, 'skipped', 'already in colour')
+    expect(store.jobCounts(1)).toEqual({ total: 2, queued: 0, running: 0, done: 1, failed: 0, skipped: 1, cancelled: 0 })
+    store.close()
+  })
+
   it('a failing migration leaves the previous version (each step is one transaction)', () => {
     const db = new Database(file)
     const broken = [
@@ -169,14 +187,44 @@ describe('CatalogStore', () => {
     expect(() => store.db.prepare('UPDATE results SET preferred = 1').run()).toThrow(/UNIQUE/)
 
     const job = store.createJob({ kind: 'colorize', options: { model: 'default' }, photoIds: [photo.id] })
-    expect(store.jobItems(job.id)).toEqual([{ jobId: job.id, photoId: photo.id, status: 'queued', error: null }])
+    expect(store.jobItems(job.id)).toEqual([{ jobId: job.id, photoId: photo.id, status: 'queued', error: null, resultId: null, millis: null }])
     store.setJobItemStatus(job.id, photo.id, 'failed', 'damaged')
     store.setJobStatus(job.id, 'done')
     expect(store.getJob(job.id)).toMatchObject({ status: 'done', options: { model: 'default' } })
 
+    expect(store.listJobs('colorize')).toHaveLength(1)
+    expect(store.listJobs('finetune')).toEqual([])
     store.db.prepare('DELETE FROM projects WHERE id = ?').run(project.id)
     expect(store.getPhoto(photo.id)).toBeUndefined()
     expect(store.resultsOfPhoto(photo.id)).toEqual([])
     expect(store.jobItems(job.id)).toEqual([])
+  })
+
+  it('recovers interrupted jobs: unfinished jobs paused, running items re-queued, pending results removed', () => {
+    const project = store.createProject({ name: 'Attic', root: '/archive/attic' })
+    const [a, b, c] = ['a.jpg', 'b.jpg', 'c.jpg'].map((name) => store.insertPhoto(project.id, name, facts()))
+    const running = store.createJob({ kind: 'colorize', projectId: project.id, options: {}, photoIds: [a!.id, b!.id, c!.id] })
+    const waiting = store.createJob({ kind: 'colorize', projectId: project.id, options: {}, photoIds: [a!.id] })
+    const finished = store.createJob({ kind: 'colorize', projectId: project.id, options: {}, photoIds: [c!.id] })
+    const other = store.createJob({ kind: 'finetune', options: {}, photoIds: [] })
+    store.setJobStatus(running.id, 'running')
+    store.setJobStatus(finished.id, 'done')
+    store.setJobStatus(other.id, 'running')
+    const done = store.addResult({ photoId: a!.id, modelId: 'default', options: {}, status: 'done', outputPath: '/cache/v/1.png' })
+    const pending = store.addResult({ photoId: b!.id, modelId: 'default', options: {}, status: 'pending', outputPath: '/cache/v/2.png' })
+    store.updateJobItem(running.id, a!.id, { status: 'done', resultId: done.id, millis: 12 })
+    store.updateJobItem(running.id, b!.id, { status: 'running', resultId: pending.id })
+
+    const recovered = store.recoverInterruptedJobs('colorize')
+    expect(recovered.pausedJobIds).toEqual([running.id, waiting.id])
+    expect(recovered.abandonedResults.map((r) => r.outputPath)).toEqual(['/cache/v/2.png'])
+    expect(store.getJob(running.id)!.status).toBe('paused')
+    expect(store.getJob(waiting.id)!.status).toBe('paused')
+    expect(store.getJob(finished.id)!.status).toBe('done')
+    expect(store.getJob(other.id)!.status).toBe('running') // other kinds belong to other services
+    expect(store.jobItems(running.id).map((i) => [i.status, i.resultId])).toEqual([['done', done.id], ['queued', null], ['queued', null]])
+    expect(store.resultsOfPhoto(b!.id)).toEqual([])
+    expect(store.resultsOfPhoto(a!.id)).toHaveLength(1)
+    expect(store.nextQueuedItem(running.id)!.photoId).toBe(b!.id)
   })
 })

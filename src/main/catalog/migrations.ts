@@ -89,6 +89,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX job_items_by_status ON job_items (job_id, status);
     `)
+  },
+  // 3: the colorize queue — jobs know their project and why they stopped; items keep their order,
+  // the version they made and their duration, and may be 'skipped' (already in colour). SQLite cannot
+  // change a CHECK constraint in place, so job_items is rebuilt (nothing references it).
+  (db) => {
+    db.exec(`
+      ALTER TABLE jobs ADD COLUMN project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE;
+      ALTER TABLE jobs ADD COLUMN error TEXT;
+      CREATE INDEX jobs_by_project ON jobs (project_id, id);
+      CREATE INDEX jobs_by_status ON jobs (kind, status, id);
+      CREATE TABLE job_items_v3 (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'skipped', 'cancelled')),
+        error TEXT,
+        result_id INTEGER REFERENCES results(id) ON DELETE SET NULL,
+        millis REAL,
+        PRIMARY KEY (job_id, photo_id)
+      );
+      INSERT INTO job_items_v3 (job_id, photo_id, position, status, error)
+        SELECT job_id, photo_id, rowid, status, error FROM job_items;
+      DROP TABLE job_items;
+      ALTER TABLE job_items_v3 RENAME TO job_items;
+      CREATE INDEX job_items_by_status ON job_items (job_id, status, position);
+      CREATE INDEX job_items_by_result ON job_items (result_id);
+    `)
   }
 ]
 

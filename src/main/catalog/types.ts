@@ -65,12 +65,16 @@ export interface CatalogModel {
 }
 
 export type JobStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
-export type JobItemStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+export type JobItemStatus = 'queued' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled'
 
 export interface Job {
   id: number
   kind: string
+  /** The project whose photos the job works on (null for jobs not tied to one). */
+  projectId: number | null
   status: JobStatus
+  /** Why the whole job stopped, if it failed. */
+  error: string | null
   options: Record<string, unknown>
   createdAt: string
   updatedAt: string
@@ -81,7 +85,12 @@ export interface JobItem {
   photoId: number
   status: JobItemStatus
   error: string | null
+  /** The result (version) this item made or is making. */
+  resultId: number | null
+  millis: number | null
 }
+
+export type JobCounts = Record<JobItemStatus | 'total', number>
 
 /** Library filters: by colour class, or by what colorizing did ('done': has a finished version; 'failed': unreadable or last version failed). */
 export type PhotoFilter = 'all' | 'bw' | 'toned' | 'colour' | 'done' | 'failed'

@@ -13,6 +13,9 @@ export function describeDecodeError(error: unknown, megapixelLimit: number): str
   const message = (error as Error)?.message ?? String(error)
   if (/unsupported image format/i.test(message)) return 'not an image, or a format Koalarize cannot read'
   if (/pixel limit/i.test(message)) return `image is too large (over the ${megapixelLimit}-megapixel limit)`
+  // libvips's error buffer is process-wide: with decodes running in parallel a failed one may be left
+  // with only "Unknown error". That happens only for files it could not decode.
+  if (/^unknown error$/i.test(message.trim())) return 'damaged or truncated file (the decoder gave no detail)'
   if (/premature end|truncated|unexpected end|out of data|read error|corrupt|invalid|bad|damaged/i.test(message)) {
     return `damaged or truncated file (${firstLine(message)})`
   }

@@ -13,6 +13,8 @@ import {
   ThumbnailProgressSchema,
   ThumbnailReadySchema
 } from './schemas'
+import { HOST_METHODS } from './hostMethods'
+import { STUDIO_EVENTS, STUDIO_METHODS } from './studioMethods'
 
 /**
  * The one API contract between the renderer and the app, whatever carries it (Electron IPC through
@@ -54,7 +56,13 @@ export const API_METHODS = {
   /** A photo with all its versions. */
   getPhoto: method(z.strictObject({ photoId: IdSchema }), PhotoDetailSchema),
   /** Installed colorization models. */
-  listModels: method(NoParams, z.array(ModelSchema))
+  listModels: method(NoParams, z.array(ModelSchema)),
+
+  // ---- host: capabilities and the native folder picker (see hostMethods.ts) ----
+  ...HOST_METHODS,
+
+  // ---- studio: colorize queue, versions, export, settings (see studioMethods.ts) ----
+  ...STUDIO_METHODS
 } as const satisfies Record<string, MethodSpec>
 
 export const API_EVENTS = {
@@ -62,7 +70,9 @@ export const API_EVENTS = {
   scanFinished: ScanSummarySchema,
   thumbnailProgress: ThumbnailProgressSchema,
   thumbnailReady: ThumbnailReadySchema,
-  backgroundError: BackgroundErrorSchema
+  backgroundError: BackgroundErrorSchema,
+  // ---- studio: jobs, versions, export (see studioMethods.ts) ----
+  ...STUDIO_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type ApiMethod = keyof typeof API_METHODS

@@ -1,7 +1,15 @@
 import { z } from 'zod'
 
 /** Why a call failed, as every transport carries it (serialisable; no stack traces cross the boundary). */
-export const ApiErrorCodeSchema = z.enum(['unknown_method', 'invalid_params', 'not_found', 'bad_request', 'internal'])
+export const ApiErrorCodeSchema = z.enum([
+  'unknown_method',
+  'invalid_params',
+  'not_found',
+  'bad_request',
+  'internal',
+  // Made by clients only: the connection dropped before the call was answered (it may or may not have run).
+  'disconnected'
+])
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>
 
 export const ApiErrorIssueSchema = z.object({ path: z.string(), message: z.string() })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ModelCardSchema } from '../modelCard'
+import { ExecutionProviderSettingSchema, ExportFormatSchema, NamingPatternSchema, TiffBitDepthSchema } from '../settings'
 
 /**
  * Payload schemas shared by every side of the API (main, preload, renderer, web host).
@@ -107,8 +108,128 @@ export const ThumbnailReadySchema = z.object({
 
 export const BackgroundErrorSchema = z.object({
   projectId: IdSchema.nullable(),
-  task: z.enum(['scan', 'thumbnails']),
+  task: z.enum(['scan', 'thumbnails', 'jobs']),
   message: z.string()
+})
+
+// ---- colorize jobs ----
+
+/** Working-size bounds ("detail"): the same as the pipeline's MIN/MAX_WORKING_SIZE (a test keeps them equal). */
+export const DETAIL_MIN = 64
+export const DETAIL_MAX = 2048
+export const DETAIL_DEFAULT = 256
+
+export const ColorizeJobOptionsSchema = z.object({
+  modelId: z.string().min(1).max(200),
+  /** Working size: shorter side, in pixels, the network sees. */
+  detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX),
+  /** Colour intensity (1 = the model's own). */
+  intensity: z.number().min(0).max(4),
+  /** Colorize photos already in colour too (from their lightness). */
+  recolor: z.boolean()
+})
+
+export const JobStatusSchema = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled'])
+export const JobItemStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'skipped', 'cancelled'])
+
+export const JobCountsSchema = z.object({
+  total: z.number().int().nonnegative(),
+  queued: z.number().int().nonnegative(),
+  running: z.number().int().nonnegative(),
+  done: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  cancelled: z.number().int().nonnegative()
+})
+
+export const JobSchema = z.object({
+  id: IdSchema,
+  projectId: IdSchema.nullable(),
+  kind: z.literal('colorize'),
+  status: JobStatusSchema,
+  options: ColorizeJobOptionsSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Why the whole job stopped (e.g. its model could not be loaded); per-photo reasons are on the items. */
+  error: z.string().nullable(),
+  counts: JobCountsSchema
+})
+
+export const JobItemSchema = z.object({
+  jobId: IdSchema,
+  photoId: IdSchema,
+  status: JobItemStatusSchema,
+  /** Why the photo failed or was skipped. */
+  error: z.string().nullable(),
+  /** The version this item made (null until done, or after the version was deleted). */
+  versionId: IdSchema.nullable(),
+  millis: z.number().nonnegative().nullable()
+})
+
+export const JobDetailSchema = z.object({ job: JobSchema, items: z.array(JobItemSchema) })
+
+export const JobProgressSchema = z.object({
+  jobId: IdSchema,
+  status: JobStatusSchema,
+  /** Items finished in any way (done, failed, skipped, cancelled). */
+  finished: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** Overall progress 0..1, counting the current photo's estimated share. */
+  fraction: z.number().min(0).max(1),
+  /** Seconds left, estimated from the photos done so far (by pixel count); null until one is done. */
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** The photo being colorized and its estimated progress 0..1, or null between photos. */
+  current: z.object({ photoId: IdSchema, fraction: z.number().min(0).max(1) }).nullable(),
+  counts: JobCountsSchema
+})
+
+// ---- export ----
+
+export const ExportRequestSchema = z.strictObject({
+  photoIds: z.array(IdSchema).min(1).max(100_000),
+  /** The folder the user chose (absolute). Created if it does not exist. */
+  folder: z.string().min(1).max(4096),
+  format: ExportFormatSchema,
+  quality: z.number().int().min(1).max(100).default(92),
+  /** TIFF only. */
+  tiffBitDepth: TiffBitDepthSchema.default(8),
+  /** File name without extension; tokens {name} {model} {date} {index}. */
+  naming: NamingPatternSchema.default('{name}-{model}'),
+  /** Also write `<file name>-before-after.<ext>`: the original left, the colorized version right, same height. */
+  sideBySide: z.boolean().default(false),
+  /** Replace files that exist; without it, nothing is written and the conflicts are listed. */
+  overwrite: z.boolean().default(false),
+  /** Allow the target folder to be (inside) a project's archive folder. */
+  allowArchiveFolder: z.boolean().default(false)
+})
+
+export const ExportResultSchema = z.object({
+  folder: z.string(),
+  /** Files written, as names inside `folder`. */
+  written: z.array(z.object({ photoId: IdSchema, versionId: IdSchema, files: z.array(z.string()) })),
+  /** Files that exist already (nothing was written when this is not empty). */
+  conflicts: z.array(z.object({ photoId: IdSchema, file: z.string() })),
+  /** Photos not exported, with the reason (no version yet, file unreadable…). */
+  skipped: z.array(z.object({ photoId: IdSchema, reason: z.string() }))
+})
+
+export const ExportProgressSchema = z.object({
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative()
+})
+
+// ---- settings and cache ----
+
+export const ExecutionProviderInfoSchema = z.object({
+  name: ExecutionProviderSettingSchema,
+  /** Whether this build of onnxruntime offers it ('auto' and 'cpu' always). */
+  available: z.boolean()
+})
+
+export const CacheInfoSchema = z.object({
+  thumbnails: z.object({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+  /** Colorized versions: user data, not removed by clearCache (delete versions one by one). */
+  versions: z.object({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })
 })
 
 export type ProjectDto = z.infer<typeof ProjectSchema>
@@ -118,3 +239,10 @@ export type VersionDto = z.infer<typeof VersionSchema>
 export type PhotoDetailDto = z.infer<typeof PhotoDetailSchema>
 export type ModelDto = z.infer<typeof ModelSchema>
 export type ScanSummaryDto = z.infer<typeof ScanSummarySchema>
+export type JobDto = z.infer<typeof JobSchema>
+export type JobItemDto = z.infer<typeof JobItemSchema>
+export type JobProgressDto = z.infer<typeof JobProgressSchema>
+export type ColorizeJobOptions = z.infer<typeof ColorizeJobOptionsSchema>
+export type ExportRequest = z.output<typeof ExportRequestSchema>
+export type ExportResultDto = z.infer<typeof ExportResultSchema>
+export type CacheInfoDto = z.infer<typeof CacheInfoSchema>

@@ -1,0 +1,52 @@
+import type { ApiHandlers } from '../../shared/api/contract'
+import { ApiError } from '../../shared/api/errors'
+import { JobStateError } from '../jobs/colorizeQueue'
+import { jobDto, jobItemDto } from './dto'
+import type { StudioContext } from './studioContext'
+
+type JobMethods = 'createColorizeJob' | 'listJobs' | 'getJob' | 'pauseJob' | 'resumeJob' | 'cancelJob'
+
+/** Queue state errors → API errors: an unknown job is not_found, a wrong state bad_request. */
+function jobCall<T>(work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    if (error instanceof JobStateError) throw new ApiError(error.message.startsWith('no job') ? 'not_found' : 'bad_request', error.message)
+    throw error
+  }
+}
+
+/** The colorize queue's methods. */
+export function jobHandlers(ctx: StudioContext): Pick<ApiHandlers, JobMethods> {
+  const { store, queue } = ctx
+  const dto = (jobId: number) => jobDto(store.getJob(jobId)!, store.jobCounts(jobId))
+  return {
+    createColorizeJob: async ({ projectId, photoIds, modelId, detail, intensity, recolor }) => {
+      ctx.requireProject(projectId)
+      let ids: number[]
+      if (photoIds) {
+        const foreign = photoIds.filter((id) => store.getPhoto(id)?.projectId !== projectId)
+        if (foreign.length > 0) throw new ApiError('bad_request', `photos ${foreign.slice(0, 10).join(', ')} are not in project ${projectId}`)
+        ids = [...new Set(photoIds)]
+      } else {
+        ids = store.readablePhotoIds(projectId)
+        if (ids.length === 0) throw new ApiError('bad_request', 'this project has no photos to colorize')
+      }
+      const models = await ctx.models.list()
+      if (!models.some((m) => m.card.id === modelId)) {
+        throw new ApiError('bad_request', `model '${modelId}' is not installed (installed: ${models.map((m) => m.card.id).join(', ') || 'none'})`)
+      }
+      const job = jobCall(() => queue.create(projectId, ids, { modelId, detail, intensity, recolor }))
+      return dto(job.id)
+    },
+    listJobs: async ({ projectId }) => store.listJobs('colorize', projectId).map((job) => jobDto(job, store.jobCounts(job.id))),
+    getJob: async ({ jobId }) => {
+      const job = store.getJob(jobId)
+      if (!job || job.kind !== 'colorize') throw new ApiError('not_found', `no job ${jobId}`)
+      return { job: dto(jobId), items: store.jobItems(jobId).map(jobItemDto) }
+    },
+    pauseJob: async ({ jobId }) => jobCall(() => dto(queue.pause(jobId).id)),
+    resumeJob: async ({ jobId }) => jobCall(() => dto(queue.resume(jobId).id)),
+    cancelJob: async ({ jobId }) => jobCall(() => dto(queue.cancel(jobId).id))
+  }
+}

@@ -1,0 +1,231 @@
+import sharp, { type OutputInfo, type Sharp } from 'sharp'
+import { existsSync } from 'node:fs'
+import { link, mkdir, realpath, rename, rm } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path'
+import type { ExportRequest, ExportResultDto } from '../../shared/api/schemas'
+import type { CatalogStore } from '../catalog/catalogStore'
+import type { Photo, Project, Result } from '../catalog/types'
+import { FORMAT_EXTENSIONS } from '../imaging/photoWriter'
+import { MAX_MEGAPIXELS } from '../imaging/photoReader'
+import { isInside } from '../versions/versions'
+import { applyNamingPattern } from './namingPattern'
+
+/** The export cannot be done as asked (the API answers bad_request); nothing was written. */
+export class ExportRefusedError extends Error {}
+
+class FileExistsError extends Error {}
+
+export interface ExportProgress {
+  done: number
+  total: number
+}
+
+interface PlannedExport {
+  photo: Photo
+  project: Project
+  version: Result
+  /** File names inside the target folder: the export, then the before|after image if asked for. */
+  files: string[]
+}
+
+/** The version a photo exports: its preferred one, else its latest finished one. */
+export function versionToExport(store: CatalogStore, photoId: number): Result | undefined {
+  const finished = store.resultsOfPhoto(photoId).filter((r) => r.status === 'done' && r.outputPath !== null)
+  return finished.find((r) => r.preferred) ?? finished.at(-1)
+}
+
+/**
+ * Exports the chosen version of each photo into a folder the user chose, as JPEG, PNG, TIFF (8- or
+ * 16-bit) or WebP, named by a pattern, with the version's metadata (the original's EXIF / IPTC / XMP,
+ * its ICC profile, and our provenance note) — and optionally a before|after image beside it.
+ *
+ * Safe by default: a target inside any project's archive folder is refused unless
+ * `allowArchiveFolder`; when any file would be replaced and `overwrite` is not set, nothing is written
+ * and the conflicts are returned; every file appears atomically (temporary name, then rename — and a
+ * hard link instead of the rename when not overwriting, so that a file appearing meanwhile is not
+ * replaced either).
+ *
+ * Limits: TIFF carries XMP, IPTC and ICC but not EXIF (libvips' TIFF writer); the provenance note is in
+ * the XMP, so it survives. 16-bit TIFF is written by sharp (rgb16), but versions are 8-bit PNGs, so its
+ * extra precision is padding (useful for editing pipelines that expect 16-bit, not more detail).
+ */
+export async function exportPhotos(
+  store: CatalogStore,
+  request: ExportRequest,
+  onProgress: (progress: ExportProgress) => void = () => {}
+): Promise<ExportResultDto> {
+  if (!isAbsolute(request.folder)) throw new ExportRefusedError('the export folder must be an absolute path')
+  const folder = resolve(request.folder)
+  if (!request.allowArchiveFolder) await refuseArchiveFolder(store, folder)
+
+  const result: ExportResultDto = { folder, written: [], conflicts: [], skipped: [] }
+  const ext = FORMAT_EXTENSIONS[request.format]
+  const planned: PlannedExport[] = []
+  const owners = new Map<string, number>()
+  const count = request.photoIds.length
+  for (const [position, photoId] of request.photoIds.entries()) {
+    const photo = store.getPhoto(photoId)
+    const project = photo && store.getProject(photo.projectId)
+    if (!photo || !project) {
+      result.skipped.push({ photoId, reason: 'no such photo in the library' })
+      continue
+    }
+    const version = versionToExport(store, photoId)
+    if (!version) {
+      result.skipped.push({ photoId, reason: 'not colorized yet' })
+      continue
+    }
+    const stem = applyNamingPattern(request.naming, {
+      name: basename(photo.relativePath, extname(photo.relativePath)),
+      model: version.modelId,
+      date: version.createdAt.slice(0, 10),
+      index: position + 1,
+      count
+    })
+    const files = [stem + ext, ...(request.sideBySide ? [`${stem}-before-after${ext}`] : [])]
+    for (const file of files) {
+      // Case-insensitive: two names differing only in case are one file on Windows and macOS.
+      const key = file.toLowerCase()
+      const other = owners.get(key)
+      if (other !== undefined) {
+        throw new ExportRefusedError(
+          `the naming pattern gives photos ${other} and ${photoId} the same file name "${file}"; add {index} or {name} to it`
+        )
+      }
+      owners.set(key, photoId)
+    }
+    planned.push({ photo, project, version, files })
+  }
+
+  for (const item of planned) {
+    for (const file of item.files) if (existsSync(join(folder, file))) result.conflicts.push({ photoId: item.photo.id, file })
+  }
+  if (result.conflicts.length > 0 && !request.overwrite) return result
+  result.conflicts = []
+
+  await mkdir(folder, { recursive: true })
+  let done = 0
+  for (const item of planned) {
+    const versionFile = item.version.outputPath!
+    try {
+      if (!existsSync(versionFile)) throw new Error('the version file is missing from the cache (colorize the photo again)')
+      await writeAtomically(join(folder, item.files[0]!), request.overwrite, (partial) => encode(exportImage(versionFile, request.format), request).toFile(partial))
+      if (request.sideBySide) {
+        const image = await beforeAfterImage(join(item.project.root, item.photo.relativePath), versionFile)
+        await writeAtomically(join(folder, item.files[1]!), request.overwrite, (partial) => encode(image, request).toFile(partial))
+      }
+      result.written.push({ photoId: item.photo.id, versionId: item.version.id, files: item.files })
+    } catch (error) {
+      if (error instanceof FileExistsError) result.conflicts.push({ photoId: item.photo.id, file: basename(error.message) })
+      else result.skipped.push({ photoId: item.photo.id, reason: (error as Error)?.message ?? String(error) })
+    }
+    onProgress({ done: ++done, total: planned.length })
+  }
+  return result
+}
+
+/** Refuses a target folder that is, or is inside, a project's archive folder (symbolic links resolved). */
+async function refuseArchiveFolder(store: CatalogStore, folder: string): Promise<void> {
+  const target = await realFolder(folder)
+  for (const project of store.listProjects()) {
+    const root = await realFolder(project.root)
+    if (target === root || isInside(root, target)) {
+      throw new ExportRefusedError(
+        `${folder} is inside the archive folder of project "${project.name}"; choose another folder (or allow writing into the archive explicitly)`
+      )
+    }
+  }
+}
+
+/** The real path of a folder, for one that does not exist yet through its nearest existing parent. */
+async function realFolder(path: string): Promise<string> {
+  try {
+    return await realpath(path)
+  } catch {
+    const parent = dirname(path)
+    return parent === path ? path : join(await realFolder(parent), basename(path))
+  }
+}
+
+/** The version as it will be encoded: all its metadata kept (EXIF, IPTC, XMP with provenance, ICC). */
+function exportImage(versionFile: string, format: ExportRequest['format']): Sharp {
+  const image = sharp(versionFile, { limitInputPixels: false }).keepMetadata()
+  // JPEG has no alpha: composite transparent areas on white rather than black.
+  return format === 'jpeg' ? image.flatten({ background: '#ffffff' }) : image
+}
+
+function encode(image: Sharp, request: ExportRequest): Sharp {
+  const { quality } = request
+  switch (request.format) {
+    case 'jpeg':
+      return image.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' })
+    case 'png':
+      return image.png({ compressionLevel: 6 })
+    case 'webp':
+      return image.webp({ quality })
+    case 'tiff':
+      return (request.tiffBitDepth === 16 ? image.toColourspace('rgb16') : image).tiff({ compression: 'lzw' })
+  }
+}
+
+/**
+ * The original (left) and the colorized version (right) side by side at the version's height, in
+ * sRGB, carrying the version's XMP (so the provenance note goes along).
+ */
+async function beforeAfterImage(originalFile: string, versionFile: string): Promise<Sharp> {
+  const after = await sharp(versionFile, { limitInputPixels: false })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+  const height = after.info.height
+  let before
+  try {
+    before = await sharp(originalFile, { limitInputPixels: MAX_MEGAPIXELS * 1_000_000, failOn: 'error' })
+      .autoOrient()
+      .flatten({ background: '#ffffff' })
+      .resize({ height })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true })
+  } catch (error) {
+    throw new Error(`the original could not be read for the before|after image (${(error as Error).message.split('\n')[0]})`)
+  }
+  const raw = (info: OutputInfo) => ({ width: info.width, height: info.height, channels: info.channels as 3 })
+  const { xmp } = await sharp(versionFile).metadata()
+  let image = sharp({ create: { width: before.info.width + after.info.width, height, channels: 3, background: '#ffffff' } })
+    .composite([
+      { input: before.data, raw: raw(before.info), left: 0, top: 0 },
+      { input: after.data, raw: raw(after.info), left: before.info.width, top: 0 }
+    ])
+    .withIccProfile('srgb')
+  if (xmp) image = image.withXmp(xmp.toString('utf8'))
+  // Composite first, so that the encoder (and rgb16 for 16-bit TIFF) sees the whole canvas.
+  const { data, info } = await image.png().toBuffer({ resolveWithObject: true })
+  let composed = sharp(data).keepMetadata()
+  if (info.channels === 4) composed = composed.removeAlpha()
+  return composed
+}
+
+/** Writes a file under a temporary name and moves it into place; without `overwrite`, never replaces one. */
+async function writeAtomically(target: string, overwrite: boolean, write: (partial: string) => Promise<unknown>): Promise<void> {
+  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`)
+  try {
+    await write(partial)
+    if (overwrite) {
+      await rename(partial, target)
+      return
+    }
+    try {
+      await link(partial, target) // fails with EEXIST instead of replacing
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(target)
+      // File systems without hard links (FAT, some network shares): check, then rename.
+      if (existsSync(target)) throw new FileExistsError(target)
+      await rename(partial, target)
+    }
+  } finally {
+    await rm(partial, { force: true })
+  }
+}

@@ -1,0 +1,298 @@
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ApiEventName, ApiEventPayload } from '../../shared/api/contract'
+import { ColorizeJobOptionsSchema, type ColorizeJobOptions } from '../../shared/api/schemas'
+import type { InstalledModel } from '../../shared/modelCard'
+import type { CatalogStore } from '../catalog/catalogStore'
+import type { Job, JobItem } from '../catalog/types'
+import { jobDto, jobItemDto, versionDto } from '../api/dto'
+import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
+import { ProgressEstimator } from './progressEstimator'
+import type { InferenceSettings } from './workerProtocol'
+
+export const COLORIZE_JOB_KIND = 'colorize'
+export const CRASH_REASON = 'the colorizer crashed on this photo'
+
+export type QueueEmitter = <E extends ApiEventName>(name: E, payload: ApiEventPayload<E>) => void
+
+export interface ColorizeQueueOptions {
+  store: CatalogStore
+  models: { list(): Promise<InstalledModel[]> }
+  /** Versions go to `<versionsDir>/<project id>/<photo id>/<result id>.png`. */
+  versionsDir: string
+  /** Read each time a model is loaded (so a settings change applies from the next job). */
+  inference: () => InferenceSettings
+  emit: QueueEmitter
+  /** Starts a worker process (default: child_process.fork of colorizeWorker). */
+  spawnWorker?: SpawnWorker
+  /** An idle worker is ended after this long (default 60 s). */
+  workerIdleMs?: number
+  /** While a photo is being colorized, jobProgress is sent this often (default 1000 ms; 0: only between photos). */
+  tickMs?: number
+  /** The catalog failed under the queue (it stops; jobs are recovered at the next start). */
+  onError?: (error: unknown) => void
+}
+
+export class JobStateError extends Error {}
+
+/** The path of a version's file: inside the versions folder, by project, photo and result id. */
+export const versionPath = (versionsDir: string, projectId: number, photoId: number, resultId: number): string =>
+  join(versionsDir, String(projectId), String(photoId), `${resultId}.png`)
+
+/**
+ * The persistent colorize queue. Jobs and their items live in the catalog (jobs, job_items), so the
+ * queue survives restarts; one job runs at a time, oldest queued first, one photo at a time in a
+ * worker process (ColorizeWorkerClient). Each photo done becomes a new result (version) whose file is
+ * a lossless PNG in the versions cache; earlier versions stay. A photo that fails is recorded on its
+ * item (and as a failed version, which the library's "failed" filter shows) and the job goes on.
+ *
+ * States: queued → running → done | cancelled | failed (the job could not run at all, e.g. its model
+ * is gone); running ⇄ paused. Pause is cooperative: the photo in progress is finished first. Cancel
+ * is immediate: the worker is killed and the photo in progress is abandoned.
+ *
+ * Restart: `recover()` (called once at start-up) pauses every job that was running or queued when the
+ * app stopped, puts their interrupted items back in the queue and removes half-made versions. Nothing
+ * starts by itself after a restart — the app may have stopped because of that very job, or the user
+ * quit to get the computer back — the UI offers "resume", and items already done stay done.
+ */
+export class ColorizeQueue {
+  private readonly worker: ColorizeWorkerClient
+  private pump: Promise<void> | undefined
+  private runningJobId: number | undefined
+  private closing = false
+
+  constructor(private readonly options: ColorizeQueueOptions) {
+    this.worker = new ColorizeWorkerClient(options.spawnWorker, options.workerIdleMs)
+  }
+
+  /** Start-up recovery (see the class comment). Returns the ids of the jobs it paused. */
+  async recover(): Promise<number[]> {
+    const { pausedJobIds, abandonedResults } = this.options.store.recoverInterruptedJobs(COLORIZE_JOB_KIND)
+    for (const result of abandonedResults) if (result.outputPath) await rm(result.outputPath, { force: true })
+    return pausedJobIds
+  }
+
+  /** Queues a job for these photos (which must exist) and starts it when its turn comes. */
+  create(projectId: number, photoIds: number[], options: ColorizeJobOptions): Job {
+    if (this.closing) throw new JobStateError('the queue is shutting down')
+    const job = this.options.store.createJob({
+      kind: COLORIZE_JOB_KIND,
+      projectId,
+      photoIds,
+      options: ColorizeJobOptionsSchema.parse(options)
+    })
+    this.emitJob('jobUpdated', job.id)
+    this.schedule()
+    return job
+  }
+
+  pause(jobId: number): Job {
+    const job = this.requireJob(jobId)
+    if (job.status === 'paused') return job
+    if (job.status !== 'queued' && job.status !== 'running') throw new JobStateError(`a ${job.status} job cannot be paused`)
+    // A running job stops after the photo in progress (the runner checks the status between photos).
+    this.options.store.setJobStatus(jobId, 'paused')
+    this.emitJob('jobUpdated', jobId)
+    return this.requireJob(jobId)
+  }
+
+  resume(jobId: number): Job {
+    const job = this.requireJob(jobId)
+    if (job.status === 'queued' || job.status === 'running') return job
+    if (job.status !== 'paused' && job.status !== 'failed') throw new JobStateError(`a ${job.status} job cannot be resumed`)
+    this.options.store.setJobStatus(jobId, 'queued')
+    this.emitJob('jobUpdated', jobId)
+    this.schedule()
+    return this.requireJob(jobId)
+  }
+
+  cancel(jobId: number): Job {
+    const job = this.requireJob(jobId)
+    if (job.status === 'done' || job.status === 'cancelled') return job
+    const { store } = this.options
+    store.transaction(() => {
+      store.setJobStatus(jobId, 'cancelled')
+      store.cancelQueuedItems(jobId)
+    })
+    if (this.runningJobId === jobId) {
+      // The runner sees the photo in progress come back as 'stopped', records it and sends jobFinished.
+      this.worker.stop()
+    } else {
+      this.emitJob('jobFinished', jobId)
+    }
+    return this.requireJob(jobId)
+  }
+
+  /** Resolves when no job is running (paused ones do not count). */
+  async idle(): Promise<void> {
+    while (this.pump) await this.pump
+  }
+
+  /**
+   * Stops for shutdown: the photo in progress is abandoned, and the job running is paused (its other
+   * items stay as they are), so that it can be resumed after the next start.
+   */
+  async close(): Promise<void> {
+    this.closing = true
+    if (this.runningJobId !== undefined) this.worker.stop()
+    await this.idle()
+    this.worker.close()
+  }
+
+  private requireJob(jobId: number): Job {
+    const job = this.options.store.getJob(jobId)
+    if (!job || job.kind !== COLORIZE_JOB_KIND) throw new JobStateError(`no job ${jobId}`)
+    return job
+  }
+
+  private emitJob(event: 'jobUpdated' | 'jobFinished', jobId: number): void {
+    const job = this.options.store.getJob(jobId)
+    if (job) this.options.emit(event, jobDto(job, this.options.store.jobCounts(jobId)))
+  }
+
+  private schedule(): void {
+    if (this.pump || this.closing) return
+    this.pump = (async () => {
+      try {
+        for (let job = this.next(); job && !this.closing; job = this.next()) {
+          try {
+            await this.run(job)
+          } catch (error) {
+            // Only the catalog itself failing gets here (e.g. closed under us); report it and stop.
+            this.runningJobId = undefined
+            this.options.onError?.(error)
+            return
+          }
+        }
+      } finally {
+        this.pump = undefined
+      }
+    })()
+  }
+
+  private next(): Job | undefined {
+    return this.options.store.nextQueuedJob(COLORIZE_JOB_KIND)
+  }
+
+  /** Runs one job until it is done, paused, cancelled or the queue closes. */
+  private async run(job: Job): Promise<void> {
+    const { store } = this.options
+    this.runningJobId = job.id
+    store.setJobStatus(job.id, 'running')
+    this.emitJob('jobUpdated', job.id)
+    const estimator = new ProgressEstimator(store, job.id)
+    try {
+      const options = ColorizeJobOptionsSchema.parse(job.options)
+      const model = (await this.options.models.list()).find((m) => m.card.id === options.modelId)
+      if (!model) throw new Error(`model '${options.modelId}' is not installed`)
+      for (;;) {
+        if (this.closing || store.getJob(job.id)?.status !== 'running') break
+        const item = store.nextQueuedItem(job.id)
+        if (!item) break
+        await this.runItem(job, item, model, options, estimator)
+      }
+    } catch (error) {
+      this.runningJobId = undefined
+      const status = store.getJob(job.id)?.status
+      if (status === 'cancelled') return this.emitJob('jobFinished', job.id) // stopped while loading the model
+      if (this.closing) {
+        if (status === 'running') store.setJobStatus(job.id, 'paused')
+        return this.emitJob('jobUpdated', job.id)
+      }
+      // The job as a whole cannot go on (model missing or not loadable): it fails, its items stay queued
+      // so that it can be retried with resumeJob once the problem is fixed.
+      store.setJobStatus(job.id, 'failed', (error as Error)?.message ?? String(error))
+      this.emitJob('jobFinished', job.id)
+      return
+    }
+    this.runningJobId = undefined
+    const status = store.getJob(job.id)?.status
+    if (status === 'running') {
+      if (this.closing) {
+        store.setJobStatus(job.id, 'paused')
+        this.emitJob('jobUpdated', job.id)
+        return
+      }
+      store.setJobStatus(job.id, 'done')
+    }
+    this.options.emit('jobProgress', estimator.progress(store.getJob(job.id)!.status, null))
+    if (status === 'running' || status === 'cancelled') this.emitJob('jobFinished', job.id)
+    else this.emitJob('jobUpdated', job.id)
+  }
+
+  private async runItem(job: Job, item: JobItem, model: InstalledModel, options: ColorizeJobOptions, estimator: ProgressEstimator): Promise<void> {
+    const { store, emit } = this.options
+    const photo = store.getPhoto(item.photoId)
+    const project = photo && store.getProject(photo.projectId)
+    const finish = (update: Parameters<CatalogStore['updateJobItem']>[2]): void => {
+      store.updateJobItem(job.id, item.photoId, update)
+      emit('jobItemFinished', jobItemDto(store.getJobItem(job.id, item.photoId)!))
+      emit('jobProgress', estimator.progress('running', null))
+    }
+    if (!photo || !project) return finish({ status: 'failed', error: 'this photo is no longer in the library' })
+    const input = join(project.root, photo.relativePath)
+    if (!existsSync(input)) return finish({ status: 'failed', error: 'the file is missing from the archive folder' })
+
+    // The worker must have the model (a fresh worker after a crash loads it again). Failing here fails the job.
+    await this.worker.load(model, this.options.inference())
+
+    const result = store.transaction(() => {
+      const created = store.addResult({ photoId: photo.id, modelId: model.card.id, options: { ...options }, status: 'pending' })
+      store.setResultOutput(created.id, versionPath(this.options.versionsDir, project.id, photo.id, created.id))
+      store.updateJobItem(job.id, photo.id, { status: 'running', resultId: created.id })
+      return store.getResult(created.id)!
+    })
+    const output = result.outputPath!
+    estimator.start(photo.id)
+    emit('jobProgress', estimator.progress('running', photo.id))
+    const tickMs = this.options.tickMs ?? 1000
+    const ticker = tickMs > 0 ? setInterval(() => emit('jobProgress', estimator.progress('running', photo.id)), tickMs) : undefined
+    let outcome
+    try {
+      outcome = await this.worker.colorize({
+        photoId: photo.id,
+        input,
+        output,
+        options: { workingSize: options.detail, intensity: options.intensity, recolor: options.recolor }
+      })
+    } finally {
+      clearInterval(ticker)
+    }
+
+    switch (outcome.kind) {
+      case 'done': {
+        store.updateResult(result.id, { status: 'done' })
+        estimator.record(photo.id, outcome.millis)
+        emit('versionCreated', versionDto(store.getResult(result.id)!))
+        return finish({ status: 'done', resultId: result.id, millis: outcome.millis })
+      }
+      case 'failed':
+      case 'crashed': {
+        // Reasons reach the UI: no file-system paths in them (the photo is named by its path in the project).
+        const reason = outcome.kind === 'crashed' ? CRASH_REASON : outcome.reason.split(input).join(photo.relativePath).split(output).join('the version file')
+        await rm(output, { force: true })
+        store.updateResult(result.id, { status: 'failed', error: reason, outputPath: null })
+        estimator.record(photo.id, null)
+        return finish({ status: 'failed', error: reason, resultId: result.id })
+      }
+      case 'skipped': {
+        await rm(output, { force: true })
+        store.deleteResult(result.id)
+        estimator.record(photo.id, null)
+        return finish({ status: 'skipped', error: outcome.reason })
+      }
+      case 'stopped': {
+        // Cancelled, or the app is closing: the half-made version goes; on close the photo is redone later.
+        await rm(output, { force: true })
+        store.deleteResult(result.id)
+        estimator.record(photo.id, null)
+        if (this.closing && store.getJob(job.id)?.status === 'running') {
+          store.updateJobItem(job.id, photo.id, { status: 'queued' })
+          return
+        }
+        return finish({ status: 'cancelled' })
+      }
+    }
+  }
+}

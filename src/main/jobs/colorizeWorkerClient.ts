@@ -1,0 +1,205 @@
+import { fork } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { InstalledModel } from '../../shared/modelCard'
+import type { ProviderName } from '../inference/executionProviders'
+import type { FromWorker, InferenceSettings, ToWorker, WorkerColorizeOptions } from './workerProtocol'
+
+/**
+ * The app's side of the colorize worker.
+ *
+ * Why a child process (child_process.fork) rather than a worker thread: inference runs native code
+ * (onnxruntime, libvips). A native crash (segfault, abort, out-of-memory kill) in a worker thread
+ * takes the whole process down with it — the app; in a child process it kills only the child, which
+ * we notice (`exit`), record against the photo it was working on, and replace. A process also
+ * gives the model's memory back to the system when it ends. The price, a second start-up (≈ 1 s) and
+ * the model loaded once per child, is small next to a batch of photos. Only paths and small reports
+ * cross the channel, never pixels.
+ *
+ * Electron: `child_process.fork` from Electron's main process runs the Electron binary as Node
+ * (ELECTRON_RUN_AS_NODE), with the native modules built for Electron's ABI, which is what we need;
+ * `utilityProcess.fork` is the Electron-native alternative and can be passed in as `spawn` (its
+ * `postMessage`/`on('message')`/`on('exit')` map one to one onto WorkerProcess).
+ */
+
+/** A running worker process, whatever started it. */
+export interface WorkerProcess {
+  send(message: ToWorker): void
+  onMessage(listener: (message: FromWorker) => void): void
+  /** Called once, when the process has gone (crashed, killed, or exited); `reason` is for logs. */
+  onExit(listener: (reason: string) => void): void
+  /** Ends it now (SIGKILL): used to cancel the photo in progress. */
+  kill(): void
+}
+
+export type SpawnWorker = () => WorkerProcess
+
+/**
+ * Forks colorizeWorker in a Node child process. From source (tsx in development, vitest in tests)
+ * the child loads TypeScript through tsx's loader; from an electron-vite build it runs the bundled
+ * `colorizeWorker.js` next to the main bundle (a second entry: see colorizeWorker.ts).
+ */
+export function forkColorizeWorker(): WorkerProcess {
+  const fromSource = import.meta.url.endsWith('.ts')
+  const entry = fileURLToPath(new URL(fromSource ? './colorizeWorker.ts' : './colorizeWorker.js', import.meta.url))
+  // An absolute URL for tsx, so the child finds it whatever the current directory is.
+  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
+  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
+  let exitListener: ((reason: string) => void) | undefined
+  let exited = false
+  const exit = (reason: string): void => {
+    if (exited) return
+    exited = true
+    exitListener?.(reason)
+  }
+  child.on('exit', (code, signal) => exit(signal ? `killed by ${signal}` : `exited with code ${code}`))
+  // 'error': the process could not be started, or a message could not be sent (it is going away).
+  child.on('error', (error) => {
+    if (child.pid === undefined) exit(`could not start: ${error.message}`)
+  })
+  // An idle worker must not keep the app's process alive (a script that is done should exit): the IPC
+  // channel holds the event loop only while a request waits for its answer.
+  child.unref()
+  child.channel?.unref()
+  return {
+    send: (message) => {
+      if (!child.connected) return
+      child.channel?.ref()
+      child.send(message)
+    },
+    onMessage: (listener) =>
+      child.on('message', (message) => {
+        child.channel?.unref()
+        listener(message as FromWorker)
+      }),
+    onExit: (listener) => {
+      exitListener = listener
+    },
+    kill: () => {
+      child.kill('SIGKILL')
+    }
+  }
+}
+
+export type ColorizeOutcome =
+  | { kind: 'done'; millis: number; provider: ProviderName }
+  | { kind: 'failed'; reason: string }
+  /** Already in colour and `recolor` was not asked for. */
+  | { kind: 'skipped'; reason: string }
+  /** The worker died while on this photo (native crash, killed by the system…). */
+  | { kind: 'crashed'; reason: string }
+  /** We stopped the worker on purpose (cancel, shutdown). */
+  | { kind: 'stopped' }
+
+export interface ColorizeRequest {
+  photoId: number
+  input: string
+  output: string
+  options: WorkerColorizeOptions
+}
+
+interface LiveWorker {
+  process: WorkerProcess
+  /** The model + settings loaded in it. */
+  loadedKey?: string
+  /** Set when we kill it, so that its exit is not taken for a crash. */
+  stopped: boolean
+  /** The answer (or the exit) the request in flight waits for. */
+  waiter?: (answer: FromWorker | { type: 'exit'; reason: string }) => void
+}
+
+/**
+ * Drives one worker process at a time: starts it when needed, loads a model once per process,
+ * sends photos one at a time, and turns the process dying into a 'crashed' outcome for the photo it
+ * was on; the next request starts a fresh process (and loads the model again). An idle worker is
+ * ended after `idleMs` to give its memory back.
+ */
+export class ColorizeWorkerClient {
+  private worker: LiveWorker | undefined
+  private nextRequestId = 1
+  private idleTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly spawn: SpawnWorker = forkColorizeWorker,
+    private readonly idleMs = 60_000
+  ) {}
+
+  /** Makes sure the worker has this model loaded with these settings (a no-op when it has). */
+  async load(model: InstalledModel, inference: InferenceSettings): Promise<void> {
+    const key = JSON.stringify([model.dir, model.card.id, inference.provider, inference.threads])
+    const worker = this.live()
+    if (worker.loadedKey === key) return
+    const answer = await this.ask(worker, { type: 'load', model, inference })
+    if (answer.type === 'loaded') {
+      worker.loadedKey = key
+      return
+    }
+    if (answer.type === 'loadFailed') throw new Error(`model ${model.card.id} could not be loaded: ${answer.message}`)
+    throw new Error(`the colorizer stopped while loading model ${model.card.id} (${answer.type === 'exit' ? answer.reason : answer.type})`)
+  }
+
+  /** Colorizes one photo in the worker (after `load`). Never rejects for a photo's own problems. */
+  async colorize(request: ColorizeRequest): Promise<ColorizeOutcome> {
+    const worker = this.worker
+    if (!worker?.loadedKey) return { kind: 'crashed', reason: 'no model loaded in the colorizer' }
+    const requestId = this.nextRequestId++
+    const answer = await this.ask(worker, { type: 'colorize', requestId, ...request })
+    switch (answer.type) {
+      case 'done':
+        return { kind: 'done', millis: answer.millis, provider: answer.provider }
+      case 'failed':
+        return answer.skipped ? { kind: 'skipped', reason: answer.reason } : { kind: 'failed', reason: answer.reason }
+      case 'exit':
+        return worker.stopped ? { kind: 'stopped' } : { kind: 'crashed', reason: answer.reason }
+      default:
+        return { kind: 'failed', reason: `unexpected answer from the colorizer: ${answer.type}` }
+    }
+  }
+
+  /** Whether a photo is being colorized right now. */
+  get busy(): boolean {
+    return this.worker?.waiter !== undefined
+  }
+
+  /** Ends the worker now; a photo in progress comes back as 'stopped'. The next request starts a new one. */
+  stop(): void {
+    const worker = this.worker
+    if (!worker) return
+    worker.stopped = true
+    this.worker = undefined
+    worker.process.kill()
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer)
+    this.stop()
+  }
+
+  private live(): LiveWorker {
+    if (this.worker) return this.worker
+    const worker: LiveWorker = { process: this.spawn(), stopped: false }
+    worker.process.onMessage((message) => worker.waiter?.(message))
+    worker.process.onExit((reason) => {
+      if (this.worker === worker) this.worker = undefined
+      worker.waiter?.({ type: 'exit', reason })
+    })
+    this.worker = worker
+    return worker
+  }
+
+  private ask(worker: LiveWorker, message: ToWorker): Promise<FromWorker | { type: 'exit'; reason: string }> {
+    if (worker.waiter) throw new Error('the colorizer is busy (one request at a time)')
+    clearTimeout(this.idleTimer)
+    return new Promise((resolve) => {
+      worker.waiter = (answer) => {
+        worker.waiter = undefined
+        this.idleTimer = setTimeout(() => {
+          if (this.worker === worker && !worker.waiter) this.stop()
+        }, this.idleMs)
+        this.idleTimer.unref()
+        resolve(answer)
+      }
+      worker.process.send(message)
+    })
+  }
+}

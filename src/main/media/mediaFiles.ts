@@ -1,0 +1,111 @@
+import sharp from 'sharp'
+import { createReadStream } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import type { Readable } from 'node:stream'
+import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../../shared/api/transport'
+import type { CatalogStore } from '../catalog/catalogStore'
+import { MAX_MEGAPIXELS } from '../imaging/photoReader'
+
+/**
+ * Images the UI shows, by id: a photo's thumbnail, a version's output, a photo's original. Both
+ * transports (the web host's `/media/<kind>/<id>` and Electron's `koalarize-media://<kind>/<id>`)
+ * resolve them here. Paths come only from the catalog, never from the request, and are checked to lie
+ * inside the folder they belong to (thumbnail cache, project folder).
+ */
+
+export { MEDIA_KINDS, type MediaKind }
+
+export interface MediaRequest {
+  kind: MediaKind
+  id: number
+}
+
+export interface MediaFile {
+  contentType: string
+  size: number
+  /** The bytes: streamed from the file, or an in-memory rendition (formats browsers cannot show). */
+  open(): Readable | Buffer
+}
+
+/** What browsers display as-is; anything else (TIFF) is sent as a JPEG rendition. */
+const DISPLAYABLE: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif'
+}
+
+/** Parses the `<kind>` and `<id>` parts of a media route (strict: a positive decimal id, nothing else). */
+export function parseMediaRequest(kind: string, id: string): MediaRequest | undefined {
+  if (!isMediaKind(kind) || !/^[1-9][0-9]{0,14}$/.test(id)) return undefined
+  return { kind, id: Number(id) }
+}
+
+/** True when `child` is `parent` itself or lies below it (lexically). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child)
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))
+}
+
+/** Like isInside, after resolving symbolic links on both sides (false when either does not exist). */
+async function isReallyInside(parent: string, child: string): Promise<boolean> {
+  try {
+    return isInside(await realpath(parent), await realpath(child))
+  } catch {
+    return false
+  }
+}
+
+export interface MediaSources {
+  store: CatalogStore
+  /** The thumbnail cache folder: thumbnails are only served from there. */
+  thumbnailsDir: string
+}
+
+/** The file behind a media request, or undefined when there is none (unknown id, no thumbnail yet, file gone). */
+export async function findMedia(sources: MediaSources, request: MediaRequest): Promise<MediaFile | undefined> {
+  const { store } = sources
+  switch (request.kind) {
+    case 'thumbnail': {
+      const path = store.getPhoto(request.id)?.thumbnailPath
+      if (!path || !(await isReallyInside(sources.thumbnailsDir, path))) return undefined
+      return fileMedia(path)
+    }
+    case 'version': {
+      // Versions live in the project's cache, wherever the job queue puts them; the catalog is the authority.
+      const result = store.getResult(request.id)
+      if (!result?.outputPath || !isAbsolute(result.outputPath)) return undefined
+      return fileMedia(result.outputPath)
+    }
+    case 'original': {
+      const photo = store.getPhoto(request.id)
+      const project = photo && store.getProject(photo.projectId)
+      if (!photo || !project || photo.status !== 'present') return undefined
+      const path = resolve(project.root, photo.relativePath)
+      if (!isInside(project.root, path) || !(await isReallyInside(project.root, path))) return undefined
+      return fileMedia(path)
+    }
+  }
+}
+
+async function fileMedia(path: string): Promise<MediaFile | undefined> {
+  const info = await stat(path).catch(() => undefined)
+  if (!info?.isFile()) return undefined
+  const contentType = DISPLAYABLE[extname(path).toLowerCase()]
+  if (contentType) return { contentType, size: info.size, open: () => createReadStream(path) }
+  // TIFF (8/16-bit scans) and other formats browsers cannot show: an upright JPEG rendition.
+  try {
+    const jpeg = await sharp(path, { limitInputPixels: MAX_MEGAPIXELS * 1_000_000 })
+      .autoOrient()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: 90 })
+      .toBuffer()
+    return { contentType: 'image/jpeg', size: jpeg.length, open: () => jpeg }
+  } catch {
+    return undefined
+  }
+}

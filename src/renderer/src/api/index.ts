@@ -1,0 +1,6 @@
+export { createApiClient, defaultTransport, type ApiMethods, type KoalarizeClient } from './client'
+export { createElectronTransport } from './electronTransport'
+export { createWebSocketTransport, defaultWebSocketUrl, type WebSocketTransportOptions } from './webSocketTransport'
+export type { ApiTransport, ConnectionStatus } from './transport'
+export { mediaUrl, type MediaKind } from './media'
+export { ApiError, type ApiErrorData } from '../../../shared/api/errors'
