@@ -1,6 +1,7 @@
 import { colorizeCommand, colorizeUsage } from './commands/colorize'
 import { modelsCommand } from './commands/models'
 import { evalCommand, evalUsage } from './commands/eval'
+import { doctorCommand, doctorUsage, finetuneCommand, finetuneUsage } from './commands/finetune'
 import { serveCommand, serveUsage } from './commands/serve'
 import { UsageError } from './services'
 
@@ -8,6 +9,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   colorize: colorizeCommand,
   models: modelsCommand,
   eval: evalCommand,
+  finetune: finetuneCommand,
+  doctor: doctorCommand,
   serve: serveCommand
 }
 
@@ -17,6 +20,8 @@ commands:
   ${colorizeUsage.split('\n').join('\n  ')}
   koalarize models [--json]   list installed models and their cards
   ${evalUsage.split('\n').join('\n  ')}
+  ${finetuneUsage.split('\n').join('\n  ')}
+  ${doctorUsage}
   ${serveUsage.split('\n').join('\n  ')}
 `
 

@@ -1,0 +1,217 @@
+import { parseArgs } from 'node:util'
+import { FinetuneService, type FinetuneEvent, type JobRecord } from '../../main/training/finetuneJob'
+import { DEFAULT_FINETUNE_OPTIONS, type FinetuneOptions } from '../../main/training/finetuneOptions'
+import type { HeldoutScores } from '../../main/training/jobStore'
+import { findPython, formatPythonReport } from '../../main/training/pythonEnvironment'
+import { ProgressBar, formatDuration } from '../progressBar'
+import { UsageError } from '../services'
+
+const d = DEFAULT_FINETUNE_OPTIONS
+
+export const finetuneUsage = `koalarize finetune <folder of colour photos> --name <model name> [options]
+  --base <id or folder>   model to start from (default: ${d.baseModel}; it must include weights.pt)
+  --train decoder|all     layers to train: fusion + decoder (default), or all
+  --epochs <n>            passes over the photos (default ${d.epochs})
+  --minutes <m>           time budget for training (stops at whichever comes first)
+  --size <px>             training crop size, a multiple of 8 (default ${d.size})
+  --lr <x>                learning rate (default ${d.learningRate})
+  --patience <n>          stop after n epochs without held-out improvement (default ${d.patience}; 0: off)
+  --python <path>         Python with torch (default: $KOALARIZE_PYTHON, else auto-detected)
+  --steps <n>, --batch <n>, --threads <n>   caps for quick trials
+koalarize finetune --resume <job id>   continue a paused job (Ctrl-C pauses)
+koalarize finetune --list              fine-tuning jobs and their states
+koalarize finetune --check             the Python environment (same as koalarize doctor)`
+
+export const doctorUsage = 'koalarize doctor [--python <path>]   check the Python environment used for fine-tuning'
+
+function numberOption(name: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
+  if (value === undefined) return undefined
+  const number = Number(value)
+  if (!Number.isFinite(number) || !check(number)) throw new UsageError(`--${name} must be ${rule}`)
+  return number
+}
+
+const positiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { python: { type: 'string' } } })
+  const report = await findPython({ python: values.python })
+  process.stdout.write(formatPythonReport(report))
+  return report.ok ? 0 : 1
+}
+
+export async function finetuneCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      base: { type: 'string' },
+      train: { type: 'string' },
+      epochs: { type: 'string' },
+      minutes: { type: 'string' },
+      size: { type: 'string' },
+      lr: { type: 'string' },
+      patience: { type: 'string' },
+      python: { type: 'string' },
+      steps: { type: 'string' },
+      batch: { type: 'string' },
+      threads: { type: 'string' },
+      resume: { type: 'string' },
+      list: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false }
+    }
+  })
+  if (values.check) return doctorCommand(values.python ? ['--python', values.python] : [])
+  const service = new FinetuneService({ python: values.python })
+  if (values.list) return listJobs(service)
+
+  let job: JobRecord
+  if (values.resume) {
+    if (positionals.length) throw new UsageError('--resume takes a job id and no folder')
+    job = await service.resume(values.resume)
+  } else {
+    if (positionals.length !== 1 || !values.name) throw new UsageError(finetuneUsage)
+    if (values.train !== undefined && values.train !== 'decoder' && values.train !== 'all') throw new UsageError('--train must be decoder or all')
+    const options: Partial<FinetuneOptions> = {
+      baseModel: values.base,
+      trainParts: values.train as FinetuneOptions['trainParts'] | undefined,
+      epochs: numberOption('epochs', values.epochs, positiveInteger, 'a whole number above 0'),
+      minutes: numberOption('minutes', values.minutes, (n) => n > 0, 'above 0'),
+      size: numberOption('size', values.size, (n) => Number.isInteger(n) && n >= 32 && n % 8 === 0, 'a multiple of 8, at least 32'),
+      learningRate: numberOption('lr', values.lr, (n) => n > 0 && n < 1, 'between 0 and 1'),
+      patience: numberOption('patience', values.patience, (n) => Number.isInteger(n) && n >= 0, 'a whole number (0: off)'),
+      maxSteps: numberOption('steps', values.steps, positiveInteger, 'a whole number above 0'),
+      batchSize: numberOption('batch', values.batch, positiveInteger, 'a whole number above 0'),
+      threads: numberOption('threads', values.threads, (n) => Number.isInteger(n) && n >= 0, 'a whole number (0: all cores)')
+    }
+    job = await service.start({ collection: positionals[0]!, name: values.name, options })
+  }
+  return follow(service, job)
+}
+
+async function listJobs(service: FinetuneService): Promise<number> {
+  const jobs = await service.list()
+  if (!jobs.length) {
+    process.stdout.write(`no fine-tuning jobs in ${service.home}\n`)
+    return 0
+  }
+  for (const job of jobs) {
+    const progress = job.training ? ` step ${job.training.step}/${job.training.totalSteps}` : ''
+    process.stdout.write(`${job.id}  ${job.state.padEnd(9)}  "${job.name}"${progress}  ${job.collection}${job.message ? `\n    ${job.message}` : ''}\n`)
+  }
+  return 0
+}
+
+/** Streams a job's progress to the terminal until it stops; Ctrl-C pauses it. */
+async function follow(service: FinetuneService, job: JobRecord): Promise<number> {
+  const bar = new ProgressBar()
+  const tty = process.stderr.isTTY
+  const say = (text: string): void => {
+    process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${text}\n`)
+  }
+  process.stderr.write(`fine-tuning job ${job.id} ("${job.name}") — folder ${service.jobDir(job.id)}\n`)
+  const off = service.on((event: FinetuneEvent) => {
+    if (event.jobId !== job.id) return
+    switch (event.type) {
+      case 'state':
+        if (event.state === 'training' && event.job.data) say(`training on ${event.job.data.train} photos, ${event.job.data.heldout} held out`)
+        else if (event.state !== 'done' && event.state !== 'paused' && event.state !== 'failed') say(`${event.state}${event.message ? `: ${event.message}` : ''}`)
+        if (event.state === 'preparing' && event.job.data?.skipped.length) {
+          for (const skip of event.job.data.skipped.slice(0, 10)) say(`  skipped ${skip.photo}: ${skip.reason}`)
+          if (event.job.data.skipped.length > 10) say(`  … and ${event.job.data.skipped.length - 10} more (see data/prepared.json in the job folder)`)
+        }
+        break
+      case 'preparing':
+        bar.update(event.done, event.total, `checking ${event.current}`, null)
+        break
+      case 'progress': {
+        const loss = event.loss === null ? '' : ` loss ${event.loss.toFixed(4)}`
+        const rate = event.imagesPerSec === null ? '' : ` ${event.imagesPerSec.toFixed(1)} img/s`
+        bar.update(event.step, event.totalSteps, `epoch ${event.epoch + 1}/${event.epochs}${loss}${rate}`, event.etaSeconds)
+        break
+      }
+      case 'eval': {
+        const ratio = event.valLoss !== null && event.baselineLoss ? ` (${((100 * event.valLoss) / event.baselineLoss).toFixed(1)}% of grey)` : ''
+        say(`held-out loss after step ${event.step}: ${event.valLoss?.toFixed(5) ?? 'n/a'}${ratio}${event.improved ? ', best so far' : ''}`)
+        break
+      }
+      case 'preview':
+        say(`preview: ${event.path}`)
+        break
+      case 'evaluating':
+        bar.update(event.done, event.total, `scoring the ${event.model} model on held-out photos`, null)
+        break
+      case 'warning':
+        say(`warning: ${event.message}`)
+        break
+    }
+  })
+  let interrupts = 0
+  const onSigint = (): void => {
+    interrupts++
+    if (interrupts === 1) {
+      say('pausing: the trainer saves a checkpoint (Ctrl-C again to quit at once)…')
+      void service.pause(job.id)
+    } else {
+      say(`quitting; resume later with: npx koalarize finetune --resume ${job.id}`)
+      process.exit(130)
+    }
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    const final = await service.wait(job.id)
+    bar.finish()
+    return report(final)
+  } finally {
+    off()
+    process.off('SIGINT', onSigint)
+  }
+}
+
+const fixed = (value: number | string, digits: number): string => (typeof value === 'number' ? value.toFixed(digits) : value)
+
+function scoreRow(label: string, s: HeldoutScores): string[] {
+  return [label, fixed(s.psnr, 2), fixed(s.deltaE2000, 2), fixed(s.abAuc, 4), fixed(s.colourfulness, 2)]
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)))
+  return rows.map((row) => row.map((cell, c) => (c ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ')).join('\n') + '\n'
+}
+
+function report(job: JobRecord): number {
+  const out = process.stdout
+  if (job.state === 'paused') {
+    out.write(`${job.message ?? 'paused'}\nresume with: npx koalarize finetune --resume ${job.id}\n`)
+    return 130
+  }
+  if (job.state === 'cancelled') {
+    out.write(`cancelled (job folder ${job.id} kept)\n`)
+    return 1
+  }
+  if (job.state === 'failed') {
+    out.write(`failed during ${job.error?.phase ?? 'the job'}: ${job.error?.message ?? job.message}\n`)
+    const tail = job.error?.stderrTail.slice(-15) ?? []
+    if (tail.length) out.write(`trainer stderr (last ${tail.length} lines):\n${tail.map((line) => `  ${line}`).join('\n')}\n`)
+    out.write(`after fixing it: npx koalarize finetune --resume ${job.id}\n`)
+    return 1
+  }
+  const result = job.result!
+  const training = job.training
+  out.write(`\nheld-out photos: ${result.heldout.photos} (never trained on)\n`)
+  out.write(table([
+    ['', 'PSNR dB', 'ΔE00', 'AuC ab', 'colourful'],
+    scoreRow(`before (${job.base?.id ?? 'base'})`, result.heldout.base),
+    scoreRow('after (fine-tuned)', result.heldout.fineTuned),
+    scoreRow('grey baseline', result.heldout.grey)
+  ]))
+  if (training) {
+    out.write(`trained ${training.step} steps in ${formatDuration(training.seconds)} (${training.stopReason ?? 'completed'})` +
+      `${result.bestStep !== null ? `; kept the weights of step ${result.bestStep}` : ''}\n`)
+  }
+  out.write(`${result.recommended ? 'recommended' : 'NOT recommended'}: ${result.verdict}\n`)
+  out.write(`model '${result.modelId}' installed in ${result.modelDir}\n`)
+  out.write(`colorize with: npx koalarize colorize <scans> <output folder> --model ${result.modelId}\n`)
+  return 0
+}

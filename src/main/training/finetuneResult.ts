@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs'
+import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ColorizerModel } from '../inference/colorizerModel'
+import { evaluateModel, type MeanScores } from '../evaluation/evaluateModel'
+import type { DatasetPhoto } from '../evaluation/datasetSource'
+import type { InstalledModel } from '../../shared/modelCard'
+import type { ModelRegistry } from '../models/modelRegistry'
+import { finiteOrString, type HeldoutScores } from './jobStore'
+
+/** Held-out figures of the base and the fine-tuned model, from the app's own pipeline (evaluateModel). */
+export interface HeldoutComparison {
+  photos: number
+  base: MeanScores
+  fineTuned: MeanScores
+  grey: MeanScores
+  failed: { id: string; reason: string }[]
+}
+
+/** A model id from a name: lower-case words joined by '-', unique among installed models and folders. */
+export async function uniqueModelId(name: string, registry: ModelRegistry, modelsDir: string): Promise<string> {
+  const stem = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'finetuned'
+  const taken = new Set((await registry.list().catch(() => [])).map((model) => model.card.id))
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? stem : `${stem}-${n}`
+    if (!taken.has(id) && !existsSync(join(modelsDir, id))) return id
+  }
+}
+
+export async function heldoutPhotos(heldoutDir: string): Promise<DatasetPhoto[]> {
+  return (await readdir(heldoutDir)).filter((name) => name.endsWith('.jpg')).sort().map((name) => ({ id: name, path: join(heldoutDir, name) }))
+}
+
+/** Colorizes the held-out photos with both models and scores them against the originals. */
+export async function compareOnHeldout(base: InstalledModel, fineTuned: InstalledModel, photos: DatasetPhoto[],
+  onProgress?: (which: 'base' | 'fine-tuned', done: number, total: number) => void): Promise<HeldoutComparison> {
+  const run = async (installed: InstalledModel, which: 'base' | 'fine-tuned') => {
+    const model = await ColorizerModel.load(installed)
+    try {
+      return (await evaluateModel(model, photos, { onProgress: (p) => onProgress?.(which, p.done, p.total) })).report
+    } finally {
+      await model.release()
+    }
+  }
+  const before = await run(base, 'base')
+  const after = await run(fineTuned, 'fine-tuned')
+  return {
+    photos: after.overall.photos,
+    base: before.overall.model,
+    fineTuned: after.overall.model,
+    grey: after.overall.baseline,
+    failed: [...before.failed, ...after.failed]
+  }
+}
+
+/** Whether the fine-tuned model is worth using instead of its base, and a sentence saying why. */
+export function verdict(comparison: HeldoutComparison, baseId: string): { recommended: boolean; text: string } {
+  const before = comparison.base.deltaE2000
+  const after = comparison.fineTuned.deltaE2000
+  const change = after - before
+  const pct = before ? (100 * change) / before : 0
+  const figures = `held-out CIEDE2000 ${before.toFixed(2)} → ${after.toFixed(2)} (${change <= 0 ? '' : '+'}${change.toFixed(2)}, ${pct.toFixed(1)}%) on ${comparison.photos} photos`
+  if (!Number.isFinite(change)) return { recommended: false, text: `could not compare the models on the held-out photos; ${baseId} stays the default` }
+  if (change < 0) return { recommended: true, text: `better than ${baseId}: ${figures}` }
+  if (change === 0) return { recommended: false, text: `no change from ${baseId}: ${figures}; keep using ${baseId}` }
+  return { recommended: false, text: `worse than ${baseId}: ${figures}; ${baseId} stays the default` }
+}
+
+export const asStoredScores = (scores: MeanScores): HeldoutScores => JSON.parse(JSON.stringify(scores, finiteOrString))
+
+/** Adds the fine-tuning section (figures, verdict) to an exported model.json. */
+export async function annotateCard(modelDir: string, section: Record<string, unknown>): Promise<void> {
+  const path = join(modelDir, 'model.json')
+  const card = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+  await writeFile(path + '.tmp', JSON.stringify({ ...card, ...section }, finiteOrString, 2) + '\n')
+  await rename(path + '.tmp', path)
+}
+
+/** Moves an exported model folder into the models folder (copy + remove across file systems). */
+export async function installModelFolder(from: string, to: string): Promise<void> {
+  if (existsSync(to)) throw new Error(`model folder already exists: ${to}`)
+  try {
+    await rename(from, to)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error
+    await cp(from, to, { recursive: true })
+    await rm(from, { recursive: true, force: true })
+  }
+}
