@@ -1,37 +1,31 @@
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppServices, type AppServices } from '../src/main/app/createAppServices'
-import { startWebHost, type WebHost } from '../src/main/webhost/webHost'
 import { writeGreyJpegWithMetadata, writeGreyPng, writeSepiaWebp } from '../tests/fixtures/photos'
-import { launchChromium } from './browser'
+import { launchStudio, STUDIO_TARGET, type Studio } from './launchStudio'
 
 /**
  * The studio end to end, as a user drives it in the browser-hosted UI: open a folder → thumbnails →
  * colorize two photos → progress reaches 100% → compare versions → export → files on disk.
- * Screenshots of each step are kept in e2e/artifacts/.
+ * Screenshots of each step are kept in e2e/artifacts/. Runs in the browser-hosted UI, or in Electron
+ * with KOALARIZE_E2E_TARGET=electron where its binary is installed (see launchStudio.ts).
  */
 
-const RENDERER_DIR = resolve(import.meta.dirname, '../out/renderer')
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts')
 
 let dir: string
 let archive: string
 let exportDir: string
-let services: AppServices
-let host: WebHost
-let browser: Browser
+let studio: Studio
 let page: Page
 
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `studio-${name}.png`) })
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `studio-${STUDIO_TARGET}-${name}.png`) })
 const cells = () => page.getByTestId('photo-cell')
 
 beforeAll(async () => {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first')
   await mkdir(ARTIFACTS, { recursive: true })
   dir = await mkdtemp(join(tmpdir(), 'koalarize-studio-'))
   archive = join(dir, 'family archive')
@@ -40,17 +34,12 @@ beforeAll(async () => {
   await writeGreyJpegWithMetadata(join(archive, '1930s', 'grandma.jpg'), 120, 90)
   await writeGreyPng(join(archive, 'house.png'), 100, 72)
   await writeSepiaWebp(join(archive, 'wedding.webp'), 96, 64)
-  services = createAppServices({ dataDir: join(dir, 'data') })
-  host = await startWebHost({ services, rendererDir: RENDERER_DIR })
-  browser = await launchChromium()
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-  await page.goto(host.url)
+  studio = await launchStudio(join(dir, 'data'))
+  page = studio.page
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await host?.close()
-  await services?.close()
+  await studio?.close()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 

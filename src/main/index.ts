@@ -141,7 +141,8 @@ function enforceCsp(): void {
 
 app.whenReady().then(() => {
   services = createAppServices({
-    dataDir: app.getPath('userData'),
+    // KOALARIZE_HOME chooses another data folder (as for the CLI); the end-to-end specs use it.
+    dataDir: process.env.KOALARIZE_HOME ?? app.getPath('userData'),
     // Bundled models: resources/models of the app (packaged: next to app.asar).
     bundledModelsDir: app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models'),
     host: { transport: 'electron', pickFolder }
