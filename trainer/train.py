@@ -10,7 +10,8 @@ from typing import Dict, List
 import torch
 import torch.nn.functional as F
 
-from .data import PhotoDataset, load_sources, split_holdout
+from . import color
+from .data import Photo, PhotoDataset, decode_rgb, load_sources, split_holdout
 from .events import emit
 from .model import Koalarization, ModelConfig, parameter_groups, set_training_mode
 
@@ -59,13 +60,24 @@ def load_datasets(config: Dict):
             PhotoDataset(val_photos, data["crop_size"], train=False, seed=seed))
 
 
+def pick_device(choice: str) -> torch.device:
+    """'auto': the GPU when torch sees one, else the CPU; or 'cpu' / 'cuda' / 'cuda:N' explicitly."""
+    if choice == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(choice)
+
+
+def _device_of(model: torch.nn.Module) -> torch.device:
+    return next(model.parameters()).device
+
+
 @torch.no_grad()
 def evaluate(model: Koalarization, dataset: PhotoDataset, batch_size: int = 32) -> Dict[str, float]:
     """Mean squared ab error of the model and of the grayscale baseline (ab = 0), in the scaled space."""
     model.eval()
     total, baseline, count = 0.0, 0.0, 0
     for start in range(0, len(dataset), batch_size):
-        l, ab = _batch(dataset, range(start, min(start + batch_size, len(dataset))))
+        l, ab = _batch(dataset, range(start, min(start + batch_size, len(dataset))), _device_of(model))
         pred = model(l)
         total += F.mse_loss(pred, ab, reduction="sum").item() / ab[0].numel()
         baseline += (ab ** 2).sum().item() / ab[0].numel()
@@ -73,9 +85,31 @@ def evaluate(model: Koalarization, dataset: PhotoDataset, batch_size: int = 32) 
     return {"valLoss": total / max(count, 1), "baselineLoss": baseline / max(count, 1), "valCount": count}
 
 
-def _batch(dataset: PhotoDataset, indices) -> tuple:
+@torch.no_grad()
+def write_preview(model: Koalarization, photo_path: str, out_dir: str, step: int) -> str:
+    """Colorizes one photo from its own L with the current weights (its size rounded to a multiple of 8)."""
+    from PIL import Image
+    import numpy as np
+    model.eval()
+    with open(photo_path, "rb") as handle:
+        image = decode_rgb(Photo(os.path.basename(photo_path), handle.read()))
+    width, height = (max(8, round(side / 8) * 8) for side in image.size)
+    if (width, height) != image.size:
+        image = image.resize((width, height), Image.BICUBIC)
+    rgb = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0).permute(2, 0, 1)[None]
+    lightness = color.srgb_to_lab(rgb)[:, :1]
+    ab = color.unscale_ab(model(color.scale_l(lightness).to(_device_of(model)))).cpu()
+    out = color.lab_to_srgb(torch.cat([lightness, ab], dim=1))[0].permute(1, 2, 0).numpy()
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"preview-{step}.png")
+    Image.fromarray((out * 255).round().astype(np.uint8)).save(path + ".tmp.png")
+    os.replace(path + ".tmp.png", path)
+    return path
+
+
+def _batch(dataset: PhotoDataset, indices, device: torch.device = torch.device("cpu")) -> tuple:
     pairs = [dataset[i] for i in indices]
-    return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
+    return torch.stack([p[0] for p in pairs]).to(device), torch.stack([p[1] for p in pairs]).to(device)
 
 
 def _save(path: str, payload: Dict) -> None:
@@ -91,8 +125,12 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
     os.makedirs(run_dir, exist_ok=True)
     last_path, best_path = os.path.join(run_dir, "last.pt"), os.path.join(run_dir, "best.pt")
 
-    model = build_model(config)
+    device = pick_device(opts["device"])
+    model = build_model(config).to(device)
     params = parameter_groups(model, opts["train_parts"])
+    trainable = {id(p) for p in params}
+    for p in model.parameters():  # frozen parts get no gradients at all: backward stops at the fusion layer
+        p.requires_grad_(id(p) in trainable)
     optimizer = torch.optim.Adam(params, lr=opts["lr"])
     state = {"step": 0, "epoch": 0, "position": 0, "best_val": math.inf, "history": [], "elapsed": 0.0}
     if resume and os.path.exists(last_path):
@@ -110,7 +148,7 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
     total_steps = opts["max_steps"] or opts["epochs"] * steps_per_epoch
     loss_fn = LOSSES[opts["loss"]]
     stop = StopFlag()
-    emit("start", runDir=run_dir, resumed=state["step"] > 0, step=state["step"], totalSteps=total_steps,
+    emit("start", runDir=run_dir, device=str(device), resumed=state["step"] > 0, step=state["step"], totalSteps=total_steps,
          trainCount=len(train_set), valCount=len(val_set), stepsPerEpoch=steps_per_epoch,
          parameters=sum(p.numel() for p in model.parameters()), config=config)
 
@@ -122,6 +160,13 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
 
     def run_eval() -> Dict:
         metrics = evaluate(model, val_set)
+        if opts["preview"]:
+            try:
+                path = write_preview(model, opts["preview"], opts["preview_out"] or os.path.join(run_dir, "previews"),
+                                     state["step"])
+                emit("preview", path=path, step=state["step"], epoch=state["epoch"])
+            except Exception as error:  # a preview is a nicety: never stop training for it
+                emit("warning", message=f"preview failed: {error}")
         set_training_mode(model, opts["train_parts"])
         metrics.update(step=state["step"], epoch=state["epoch"])
         state["history"].append(metrics)
@@ -144,7 +189,7 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
         order = list(range(len(train_set)))
         random.Random(opts["seed"] * 100003 + state["epoch"]).shuffle(order)
         while state["position"] + batch_size <= len(order) and state["step"] < total_steps:
-            l, ab = _batch(train_set, order[state["position"]: state["position"] + batch_size])
+            l, ab = _batch(train_set, order[state["position"]: state["position"] + batch_size], device)
             loss = loss_fn(model(l), ab)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
