@@ -120,7 +120,7 @@ function registerMediaProtocol(current: AppServices): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url)
     const parsed = parseMediaRequest(url.hostname, url.pathname.replace(/^\//, ''))
-    const media = parsed && (await findMedia({ store: current.store, thumbnailsDir: current.thumbnails.dir }, parsed))
+    const media = parsed && (await findMedia({ store: current.store, thumbnailsDir: current.thumbnails.dir, finetune: current.finetune }, parsed))
     if (!media) return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } })
     const body = media.open()
     const stream = Buffer.isBuffer(body) ? new Uint8Array(body) : (Readable.toWeb(body) as ReadableStream<Uint8Array>)

@@ -28,6 +28,8 @@ import { jobHandlers } from './jobHandlers'
 import { versionHandlers } from './versionHandlers'
 import { exportHandlers } from './exportHandlers'
 import { settingsHandlers } from './settingsHandlers'
+import { finetuneHandlers, forwardFinetuneEvents } from './finetuneHandlers'
+import type { FinetuneService } from '../training/finetuneJob'
 
 export interface ApiServiceOptions {
   store: CatalogStore
@@ -47,6 +49,8 @@ export interface ApiServiceOptions {
   versionsDir?: string
   /** The colorize queue's worker: how to start it (default: a forked Node process), idle time, progress tick. */
   colorizeWorker?: { spawn?: SpawnWorker; idleMs?: number; tickMs?: number }
+  /** Fine-tuning (finetune* methods and events); without it those methods answer bad_request. The owner closes the service. */
+  finetune?: { service: FinetuneService; python?: string }
 }
 
 export type ApiListener = (event: ApiEvent) => void
@@ -66,6 +70,7 @@ export class ApiService {
   private thumbnailChain: Promise<unknown> = Promise.resolve()
   private readonly handlers: ApiHandlers
   private readonly queue: ColorizeQueue
+  private readonly stopFinetuneEvents: () => void
 
   constructor(private readonly options: ApiServiceOptions) {
     const { store } = options
@@ -135,8 +140,10 @@ export class ApiService {
       ...jobHandlers(studio),
       ...versionHandlers(studio),
       ...exportHandlers(studio),
-      ...settingsHandlers(studio)
+      ...settingsHandlers(studio),
+      ...finetuneHandlers({ service: options.finetune?.service, models: options.models, python: options.finetune?.python })
     }
+    this.stopFinetuneEvents = options.finetune ? forwardFinetuneEvents(options.finetune.service, emit, options.progressIntervalMs) : () => undefined
   }
 
   /** Subscribes to every event stream; returns the unsubscribe function. */
@@ -188,6 +195,7 @@ export class ApiService {
    * be resumed after the next start), and the worker process ends. Call before closing the catalog.
    */
   async close(): Promise<void> {
+    this.stopFinetuneEvents()
     await this.queue.close()
   }
 

@@ -6,6 +6,7 @@ import { ThumbnailCache } from '../library/thumbnailCache'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR, userDataDir } from '../models/paths'
 import { SettingsStore } from '../settings/settingsStore'
+import { FinetuneService } from '../training/finetuneJob'
 
 export interface AppServicesOptions {
   /** The per-user data folder (catalog, user models, caches); default userDataDir(). Electron passes app.getPath('userData'). */
@@ -16,6 +17,8 @@ export interface AppServicesOptions {
   host?: HostIntegration
   /** Tuning passed on to the ApiService (concurrency, progress interval). */
   tuning?: Pick<ApiServiceOptions, 'scanConcurrency' | 'thumbnailConcurrency' | 'progressIntervalMs'>
+  /** Python for fine-tuning (else KOALARIZE_PYTHON, else auto-detection). */
+  python?: string
 }
 
 /** Where things live inside the data folder (the cache folder may be moved in the settings). */
@@ -25,6 +28,8 @@ export const dataPaths = (dataDir: string, cacheDir: string | null = null) => {
     catalog: join(dataDir, 'catalog.sqlite'),
     settings: join(dataDir, 'settings.json'),
     userModels: join(dataDir, 'models'),
+    /** Fine-tuning jobs: `<dataDir>/finetune/<job id>/` (their models are installed in userModels). */
+    finetune: join(dataDir, 'finetune'),
     cache,
     thumbnails: join(cache, 'thumbnails'),
     versions: join(cache, 'versions')
@@ -39,8 +44,11 @@ export interface AppServices {
   readonly models: ModelRegistry
   readonly settings: SettingsStore
   readonly api: ApiService
+  /** Fine-tuning jobs (in `<dataDir>/finetune`; finished models go to `<dataDir>/models`). Paused jobs resume only on request. */
+  readonly finetune: FinetuneService
   /**
-   * Stops the colorize queue (its running job is paused, to resume at the next start), waits up to
+   * Pauses a running fine-tune (with a checkpoint), stops the colorize queue (its running job is
+   * paused, to resume at the next start), waits up to
    * `graceMs` (default 2 s) for scans and thumbnails, then closes the catalog. Idempotent.
    */
   close(graceMs?: number): Promise<void>
@@ -62,7 +70,10 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
     { dir: options.bundledModelsDir ?? BUNDLED_MODELS_DIR, origin: 'bundled' },
     { dir: paths.userModels, origin: 'user' }
   ])
-  const api = new ApiService({ store, thumbnails, models, settings, versionsDir: paths.versions, host: options.host, ...options.tuning })
+  const finetune = new FinetuneService({ home: dataDir, modelsDir: paths.userModels, registry: models, python: options.python })
+  const api = new ApiService({
+    store, thumbnails, models, settings, versionsDir: paths.versions, host: options.host, finetune: { service: finetune, python: options.python }, ...options.tuning
+  })
   let closing: Promise<void> | undefined
   return {
     dataDir,
@@ -71,8 +82,11 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
     models,
     settings,
     api,
+    finetune,
     close(graceMs = 2000) {
       closing ??= (async () => {
+        // A running fine-tune is paused with a checkpoint (resumed only when the user asks).
+        await finetune.close().catch(() => undefined)
         await api.close()
         let timer: NodeJS.Timeout | undefined
         const grace = new Promise<void>((done) => (timer = setTimeout(done, graceMs)))

@@ -5,6 +5,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../../shared/api/transport'
 import type { CatalogStore } from '../catalog/catalogStore'
+import type { FinetuneService } from '../training/finetuneJob'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 
 /**
@@ -16,10 +17,10 @@ import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 
 export { MEDIA_KINDS, type MediaKind }
 
-export interface MediaRequest {
-  kind: MediaKind
-  id: number
-}
+export type MediaRequest =
+  | { kind: Exclude<MediaKind, 'preview'>; id: number }
+  /** A fine-tuning job's preview image after `step`. */
+  | { kind: 'preview'; jobId: string; step: number }
 
 export interface MediaFile {
   contentType: string
@@ -38,9 +39,16 @@ const DISPLAYABLE: Record<string, string> = {
   '.avif': 'image/avif'
 }
 
-/** Parses the `<kind>` and `<id>` parts of a media route (strict: a positive decimal id, nothing else). */
+/**
+ * Parses the `<kind>` and `<id>` parts of a media route (strict: a positive decimal id, nothing else;
+ * for previews `<jobId>/<step>`, a job id of letters, digits and dashes and a decimal step).
+ */
 export function parseMediaRequest(kind: string, id: string): MediaRequest | undefined {
-  if (!isMediaKind(kind) || !/^[1-9][0-9]{0,14}$/.test(id)) return undefined
+  if (kind === 'preview') {
+    const match = /^(ft-[A-Za-z0-9-]{1,60})\/(0|[1-9][0-9]{0,8})$/.exec(id)
+    return match ? { kind, jobId: match[1]!, step: Number(match[2]) } : undefined
+  }
+  if (!isMediaKind(kind) || kind === 'preview' || !/^[1-9][0-9]{0,14}$/.test(id)) return undefined
   return { kind, id: Number(id) }
 }
 
@@ -63,6 +71,8 @@ export interface MediaSources {
   store: CatalogStore
   /** The thumbnail cache folder: thumbnails are only served from there. */
   thumbnailsDir: string
+  /** Fine-tuning jobs: previews are served from their job folder only (none without it). */
+  finetune?: Pick<FinetuneService, 'get' | 'jobDir'>
 }
 
 /** The file behind a media request, or undefined when there is none (unknown id, no thumbnail yet, file gone). */
@@ -79,6 +89,12 @@ export async function findMedia(sources: MediaSources, request: MediaRequest): P
       const result = store.getResult(request.id)
       if (!result?.outputPath || !isAbsolute(result.outputPath)) return undefined
       return fileMedia(result.outputPath)
+    }
+    case 'preview': {
+      const job = await sources.finetune?.get(request.jobId).catch(() => undefined)
+      const path = job?.previews.find((p) => p.step === request.step)?.path
+      if (!path || !isAbsolute(path) || !(await isReallyInside(sources.finetune!.jobDir(request.jobId), path))) return undefined
+      return fileMedia(path)
     }
     case 'original': {
       const photo = store.getPhoto(request.id)

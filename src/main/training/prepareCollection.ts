@@ -109,16 +109,21 @@ async function writeCopy(input: string, output: string, shortSide: number): Prom
   await rename(tmp, output)
 }
 
+export interface ScannedCollection {
+  found: number
+  /** Usable colour photos: relative path (`source`), absolute path and mean chroma. */
+  usable: { source: string; path: string; meanChroma: number }[]
+  skipped: SkippedPhoto[]
+}
+
 /**
- * Scans a collection folder, keeps its colour photos (B&W, near-grey, toned, tiny and unreadable ones
- * are listed as skipped with the reason), splits off a deterministic held-out set and writes
- * resized JPEG copies into `<dataDir>/train` and `<dataDir>/heldout`. The originals are only read.
+ * Classifies every photo of a collection folder (only reads it): colour photos are usable; B&W,
+ * near-grey, toned, tiny and unreadable ones are listed as skipped with the reason. `exclude` is a
+ * folder inside the collection to leave out (e.g. a job's own data folder). Nothing is written.
  */
-export async function prepareCollection(collection: string, dataDir: string, options: PrepareOptions = {}): Promise<PreparedCollection> {
-  const minUsable = options.minUsable ?? MIN_USABLE_PHOTOS
-  const shortSide = options.shortSide ?? PREPARED_SHORT_SIDE
-  const found = await findPhotos(collection, dataDir)
-  const usable: (PreparedPhoto & { path: string })[] = []
+export async function scanCollection(collection: string, options: Pick<PrepareOptions, 'signal' | 'onProgress'> & { exclude?: string } = {}): Promise<ScannedCollection> {
+  const found = await findPhotos(collection, options.exclude)
+  const usable: ScannedCollection['usable'] = []
   const skipped: SkippedPhoto[] = []
   for (const [index, photo] of found.entries()) {
     options.signal?.throwIfAborted()
@@ -130,13 +135,27 @@ export async function prepareCollection(collection: string, dataDir: string, opt
       if (skip) skipped.push({ ...skip, photo: source })
       else if (Math.min(width, height) < MIN_PHOTO_SIDE) {
         skipped.push({ photo: source, kind: 'too-small', reason: `too small (${width}×${height}; at least ${MIN_PHOTO_SIDE} px on the shorter side)` })
-      } else usable.push({ source, path: photo.path, file: '', meanChroma: stats.meanChroma })
+      } else usable.push({ source, path: photo.path, meanChroma: stats.meanChroma })
     } catch (error) {
       skipped.push({ photo: source, kind: 'unreadable', reason: `unreadable: ${(error as Error).message.split('\n')[0]}` })
     }
   }
   options.onProgress?.(found.length, found.length, '')
-  if (usable.length < minUsable) throw new CollectionTooSmallError(tooSmallMessage(collection, found.length, usable.length, skipped, minUsable))
+  return { found: found.length, usable, skipped }
+}
+
+/**
+ * Scans a collection folder, keeps its colour photos (B&W, near-grey, toned, tiny and unreadable ones
+ * are listed as skipped with the reason), splits off a deterministic held-out set and writes
+ * resized JPEG copies into `<dataDir>/train` and `<dataDir>/heldout`. The originals are only read.
+ */
+export async function prepareCollection(collection: string, dataDir: string, options: PrepareOptions = {}): Promise<PreparedCollection> {
+  const minUsable = options.minUsable ?? MIN_USABLE_PHOTOS
+  const shortSide = options.shortSide ?? PREPARED_SHORT_SIDE
+  const scanned = await scanCollection(collection, { exclude: dataDir, signal: options.signal, onProgress: options.onProgress })
+  const { skipped } = scanned
+  const usable: (PreparedPhoto & { path: string })[] = scanned.usable.map((photo) => ({ ...photo, file: '' }))
+  if (usable.length < minUsable) throw new CollectionTooSmallError(tooSmallMessage(collection, scanned.found, usable.length, skipped, minUsable))
 
   const { train, heldout } = splitHoldout(usable, options.holdoutFraction ?? HOLDOUT_FRACTION, options.holdoutMin ?? HOLDOUT_MIN)
   const trainDir = join(dataDir, 'train')
@@ -157,7 +176,7 @@ export async function prepareCollection(collection: string, dataDir: string, opt
   }
   return {
     collection,
-    found: found.length,
+    found: scanned.found,
     train: await write(train, 'train'),
     heldout: await write(heldout, 'heldout'),
     skipped,
@@ -167,7 +186,7 @@ export async function prepareCollection(collection: string, dataDir: string, opt
   }
 }
 
-function tooSmallMessage(collection: string, found: number, usable: number, skipped: SkippedPhoto[], minUsable: number): string {
+export function tooSmallMessage(collection: string, found: number, usable: number, skipped: SkippedPhoto[], minUsable: number): string {
   const count = (kind: SkippedPhoto['kind']): number => skipped.filter((s) => s.kind === kind).length
   const parts = [
     count('bw') && `${count('bw')} black-and-white or near-grey`,

@@ -18,7 +18,7 @@ import { newToken, WebHostAuth } from './auth'
 import { resolveStaticFile } from './staticFiles'
 
 export interface WebHostOptions {
-  services: Pick<AppServices, 'api' | 'store' | 'thumbnails'>
+  services: Pick<AppServices, 'api' | 'store' | 'thumbnails'> & Partial<Pick<AppServices, 'finetune'>>
   /** The built renderer (out/renderer after `npm run build`). */
   rendererDir: string
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -125,9 +125,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   async function serveMedia(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
-    const [kind = '', id = '', ...extra] = rest.split('/')
-    const request = extra.length === 0 ? parseMediaRequest(kind, id) : undefined
-    const media = request && (await findMedia({ store: services.store, thumbnailsDir: services.thumbnails.dir }, request))
+    const [kind = '', ...id] = rest.split('/')
+    const request = parseMediaRequest(kind, id.join('/'))
+    const media = request && (await findMedia({ store: services.store, thumbnailsDir: services.thumbnails.dir, finetune: services.finetune }, request))
     if (!media) return send(res, 404, 'not found')
     res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': media.contentType, 'Content-Length': String(media.size), 'Cache-Control': 'private, no-cache' })
     if (req.method === 'HEAD') return void res.end()

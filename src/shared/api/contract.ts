@@ -15,6 +15,7 @@ import {
 } from './schemas'
 import { HOST_METHODS } from './hostMethods'
 import { STUDIO_EVENTS, STUDIO_METHODS } from './studioMethods'
+import { FINETUNE_EVENTS, FINETUNE_METHODS } from './finetuneMethods'
 
 /**
  * The one API contract between the renderer and the app, whatever carries it (Electron IPC through
@@ -62,7 +63,10 @@ export const API_METHODS = {
   ...HOST_METHODS,
 
   // ---- studio: colorize queue, versions, export, settings (see studioMethods.ts) ----
-  ...STUDIO_METHODS
+  ...STUDIO_METHODS,
+
+  // ---- fine-tuning on the user's colour photos (see finetuneMethods.ts) ----
+  ...FINETUNE_METHODS
 } as const satisfies Record<string, MethodSpec>
 
 export const API_EVENTS = {
@@ -72,7 +76,9 @@ export const API_EVENTS = {
   thumbnailReady: ThumbnailReadySchema,
   backgroundError: BackgroundErrorSchema,
   // ---- studio: jobs, versions, export (see studioMethods.ts) ----
-  ...STUDIO_EVENTS
+  ...STUDIO_EVENTS,
+  // ---- fine-tuning (see finetuneMethods.ts) ----
+  ...FINETUNE_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type ApiMethod = keyof typeof API_METHODS

@@ -46,7 +46,8 @@ export type WsServerMessage = z.infer<typeof WsServerMessageSchema>
 
 // ---- Media (images by id, both transports) ----
 
-export const MEDIA_KINDS = ['thumbnail', 'version', 'original'] as const
+/** 'preview': a fine-tuning job's preview image, addressed as `<kind>/<jobId>/<step>` (the others: `<kind>/<id>`). */
+export const MEDIA_KINDS = ['thumbnail', 'version', 'original', 'preview'] as const
 export type MediaKind = (typeof MEDIA_KINDS)[number]
 export const isMediaKind = (kind: string): kind is MediaKind => (MEDIA_KINDS as readonly string[]).includes(kind)
 

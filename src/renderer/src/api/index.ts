@@ -2,5 +2,5 @@ export { createApiClient, defaultTransport, type ApiMethods, type KoalarizeClien
 export { createElectronTransport } from './electronTransport'
 export { createWebSocketTransport, defaultWebSocketUrl, type WebSocketTransportOptions } from './webSocketTransport'
 export type { ApiTransport, ConnectionStatus } from './transport'
-export { mediaUrl, type MediaKind } from './media'
+export { mediaUrl, previewUrl, type MediaKind } from './media'
 export { ApiError, type ApiErrorData } from '../../../shared/api/errors'

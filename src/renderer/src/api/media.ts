@@ -13,3 +13,10 @@ export function mediaUrl(kind: MediaKind, id: number, version?: string | number)
   const inElectron = typeof window !== 'undefined' && !!window.koalarize
   return inElectron ? `${MEDIA_SCHEME}://${kind}/${id}${query}` : `${WEB_MEDIA_PREFIX}${kind}/${id}${query}`
 }
+
+/** The URL of a fine-tuning job's preview image after `step` (`/media/preview/<jobId>/<step>`). */
+export function previewUrl(jobId: string, step: number): string {
+  const inElectron = typeof window !== 'undefined' && !!window.koalarize
+  const path = `preview/${encodeURIComponent(jobId)}/${step}`
+  return inElectron ? `${MEDIA_SCHEME}://${path}` : `${WEB_MEDIA_PREFIX}${path}`
+}

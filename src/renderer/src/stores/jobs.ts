@@ -25,6 +25,11 @@ export const useJobsStore = defineStore('jobs', () => {
     jobs.value = await api.listJobs({})
   }
 
+  /** Reloads the installed models (e.g. after a fine-tune installed a new one). */
+  async function refreshModels(): Promise<void> {
+    models.value = await api.listModels()
+  }
+
   async function colorize(projectId: number, photoIds?: number[]): Promise<void> {
     error.value = null
     try {
@@ -57,5 +62,5 @@ export const useJobsStore = defineStore('jobs', () => {
   api.onEvent('jobProgress', (p) => progress.set(p.jobId, p))
   api.onEvent('versionCreated', (version) => useLibraryStore().touchImages(version.photoId))
 
-  return { jobs, progress, models, choices, error, load, colorize, pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob') }
+  return { jobs, progress, models, choices, error, load, refreshModels, colorize, pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob') }
 })
