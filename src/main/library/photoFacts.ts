@@ -38,6 +38,17 @@ export function hashFile(path: string): Promise<string> {
   })
 }
 
+/** The facts that only a decoded image gives, before (or without) decoding it. */
+export const NOT_DECODED = {
+  width: null,
+  height: null,
+  format: null,
+  depth: null,
+  capturedAt: null,
+  colourClass: null,
+  meanChroma: null
+} as const
+
 /**
  * Everything the catalog records about one file: stamp and hash always (when the file can be read at
  * all), and — when it decodes — dimensions, format, depth, EXIF capture date and colour class.
@@ -46,18 +57,7 @@ export function hashFile(path: string): Promise<string> {
 export async function readPhotoFacts(path: string, known?: { stamp?: FileStamp; contentHash?: string }): Promise<PhotoFacts> {
   const stamp = known?.stamp ?? (await fileStamp(path))
   const contentHash = known?.contentHash ?? (await hashFile(path))
-  const facts: PhotoFacts = {
-    ...stamp,
-    contentHash,
-    width: null,
-    height: null,
-    format: null,
-    depth: null,
-    capturedAt: null,
-    colourClass: null,
-    meanChroma: null,
-    scanError: null
-  }
+  const facts: PhotoFacts = { ...stamp, contentHash, ...NOT_DECODED, scanError: null }
   try {
     const info = await probePhoto(path)
     facts.width = info.width

@@ -1,7 +1,7 @@
 import { findPhotos } from '../batch/photoFiles'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { Photo } from '../catalog/types'
-import { fileStamp, hashFile, readPhotoFacts, type FileStamp } from './photoFacts'
+import { fileStamp, hashFile, NOT_DECODED, readPhotoFacts, type FileStamp } from './photoFacts'
 
 export interface ScanProgress {
   projectId: number
@@ -154,13 +154,7 @@ function recordUnreadable(store: CatalogStore, projectId: number, existing: Phot
     size: existing?.size ?? 0,
     mtimeMs: existing?.mtimeMs ?? 0,
     contentHash: null,
-    width: null,
-    height: null,
-    format: null,
-    depth: null,
-    capturedAt: null,
-    colourClass: null,
-    meanChroma: null,
+    ...NOT_DECODED,
     scanError: `could not read the file (${(error as Error)?.message ?? String(error)})`
   }
   if (existing) store.updatePhoto(existing.id, facts)

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { FinetuneOptionsSchema } from './finetuneOptions'
+import { FinetuneTrainingSchema } from '../../shared/api/finetuneMethods'
 
 export const JOB_STATES = ['queued', 'preparing', 'training', 'paused', 'exporting', 'done', 'failed', 'cancelled'] as const
 export type JobState = (typeof JOB_STATES)[number]
@@ -46,21 +47,7 @@ export const JobRecordSchema = z.object({
     previewPhoto: z.string().nullable(),
     skipped: z.array(z.object({ photo: z.string(), reason: z.string(), kind: z.string() }))
   }).nullable(),
-  training: z.object({
-    stepsPerEpoch: z.number().int(),
-    totalSteps: z.number().int(),
-    epochs: z.number().int(),
-    step: z.number().int(),
-    epoch: z.number().int(),
-    loss: z.number().nullable(),
-    imagesPerSec: z.number().nullable(),
-    etaSeconds: z.number().nullable(),
-    /** Wall-clock seconds the trainer has run for this job, over all its sessions. */
-    seconds: z.number(),
-    finished: z.boolean(),
-    stopReason: z.string().nullable(),
-    bestCheckpoint: z.string().nullable()
-  }).nullable(),
+  training: FinetuneTrainingSchema.extend({ bestCheckpoint: z.string().nullable() }).nullable(),
   evals: z.array(z.object({
     step: z.number().int(),
     epoch: z.number().int(),

@@ -91,6 +91,22 @@ export const FinetuneEvalPointSchema = z.object({
 })
 
 /** A fine-tuning job as the UI sees it (job.json without the job's internal paths). */
+/** Where a fine-tune's training stands (also kept, with more, in the job's job.json). */
+export const FinetuneTrainingSchema = z.object({
+  stepsPerEpoch: z.number().int(),
+  totalSteps: z.number().int(),
+  epochs: z.number().int(),
+  step: z.number().int(),
+  epoch: z.number().int(),
+  loss: z.number().nullable(),
+  imagesPerSec: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  /** Wall-clock seconds the trainer has run for this job, over all its sessions. */
+  seconds: z.number(),
+  finished: z.boolean(),
+  stopReason: z.string().nullable()
+})
+
 export const FinetuneJobSchema = z.object({
   id: FinetuneJobIdSchema,
   /** Name of the model to create. */
@@ -110,19 +126,7 @@ export const FinetuneJobSchema = z.object({
     heldout: z.number().int(),
     skipped: z.array(SkippedPhotoSchema)
   }).nullable(),
-  training: z.object({
-    stepsPerEpoch: z.number().int(),
-    totalSteps: z.number().int(),
-    epochs: z.number().int(),
-    step: z.number().int(),
-    epoch: z.number().int(),
-    loss: z.number().nullable(),
-    imagesPerSec: z.number().nullable(),
-    etaSeconds: z.number().nullable(),
-    seconds: z.number(),
-    finished: z.boolean(),
-    stopReason: z.string().nullable()
-  }).nullable(),
+  training: FinetuneTrainingSchema.nullable(),
   evals: z.array(FinetuneEvalPointSchema),
   /** Preview images so far, by step (served at /media/preview/<jobId>/<step>). */
   previews: z.array(z.object({ step: z.number().int(), epoch: z.number().int() })),
