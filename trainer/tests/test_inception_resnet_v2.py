@@ -1,6 +1,6 @@
 """Tests for the Inception-ResNet-v2 global feature extractor.
 
-Run: cd /work/main && /usr/bin/python3 -m unittest trainer.tests.test_inception_resnet_v2
+Run from the repository root: /usr/bin/python3 -m unittest trainer.tests.test_inception_resnet_v2
 """
 import os
 import tempfile
