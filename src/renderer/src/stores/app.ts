@@ -6,28 +6,19 @@ let client: KoalarizeClient | undefined
 /** The one API client of this page (Electron bridge or WebSocket to the web host). */
 export const apiClient = (): KoalarizeClient => (client ??= createApiClient())
 
+/** The shell's state: which host the UI runs in and whether the API is connected. */
 export const useAppStore = defineStore('app', () => {
   const api = apiClient()
-  const title = ref('Koalarize')
   const electronVersion = ref<string | null>(typeof window !== 'undefined' && window.koalarize ? window.koalarize.version : null)
   const connection = ref<ConnectionStatus>('connecting')
-  const projectCount = ref<number | null>(null)
-  const error = ref<string | null>(null)
-
-  async function refresh(): Promise<void> {
-    try {
-      projectCount.value = (await api.listProjects()).length
-      error.value = null
-    } catch (e) {
-      error.value = (e as Error).message
-    }
-  }
+  /** True once the first connection opened (the library's figures are meaningful from then on). */
+  const ready = ref(false)
 
   api.onConnection((status) => {
     connection.value = status
-    if (status === 'open') void refresh()
+    if (status === 'open') ready.value = true
   })
 
   const subtitle = computed(() => (electronVersion.value ? `Electron ${electronVersion.value}` : 'in the browser (local web host)'))
-  return { title, electronVersion, subtitle, connection, projectCount, error, refresh }
+  return { electronVersion, subtitle, connection, ready }
 })
