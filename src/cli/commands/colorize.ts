@@ -8,6 +8,7 @@ import { DEFAULT_WORKING_SIZE } from '../../main/pipeline/workingSize'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry, UsageError } from '../services'
+import { numberBetween, wholeNumberBetween } from '../options'
 
 export const colorizeUsage = `koalarize colorize <file or folder> <output folder> [options]
   --model <id or folder>   model to use (default: default)
@@ -19,13 +20,6 @@ export const colorizeUsage = `koalarize colorize <file or folder> <output folder
   --overwrite              replace existing output files (inputs are never written)
   --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
   --threads <n>            inference threads (default: onnxruntime's choice)`
-
-function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined
-  const number = Number(value)
-  if (!Number.isFinite(number) || number < min || number > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}`)
-  return number
-}
 
 export async function colorizeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -54,7 +48,7 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
 
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {
     provider,
-    threads: numberOption('threads', values.threads, 0, 256)
+    threads: wholeNumberBetween('threads', values.threads, 0, 256)
   })
   process.stderr.write(`model ${model.card.id} (${model.card.name}) on ${model.provider}\n`)
   for (const reason of model.fallbacks) process.stderr.write(`  skipped provider ${reason}\n`)
@@ -66,9 +60,9 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
     input,
     output,
     {
-      workingSize: numberOption('size', values.size, 64, 2048),
-      intensity: numberOption('intensity', values.intensity, 0, 4),
-      quality: numberOption('quality', values.quality, 1, 100),
+      workingSize: numberBetween('size', values.size, 64, 2048),
+      intensity: numberBetween('intensity', values.intensity, 0, 4),
+      quality: numberBetween('quality', values.quality, 1, 100),
       format: values.format as OutputFormat | undefined,
       recolor: values.recolor,
       overwrite: values.overwrite

@@ -14,6 +14,7 @@ import { composeContactSheet } from '../../main/evaluation/contactSheet'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry, UsageError } from '../services'
+import { wholeNumberBetween } from '../options'
 
 export const evalUsage = `koalarize eval <folder or .tar of colour photos> [options]
   --model <id or folder>   model to evaluate (default: default)
@@ -27,13 +28,6 @@ export const evalUsage = `koalarize eval <folder or .tar of colour photos> [opti
   --threads <n>            inference threads (default: onnxruntime's choice)`
 
 const CONTACT_SHEET_PHOTOS = 24
-
-function integerOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined
-  const number = Number(value)
-  if (!Number.isInteger(number) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`)
-  return number
-}
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,9 +44,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
     }
   })
   if (positionals.length !== 1) throw new UsageError(evalUsage)
-  const limit = integerOption('limit', values.limit, 1, Number.MAX_SAFE_INTEGER)
-  const evalSize = integerOption('size', values.size, 16, 4096) ?? DEFAULT_EVAL_SIZE
-  const threads = integerOption('threads', values.threads, 0, 256)
+  const limit = wholeNumberBetween('limit', values.limit, 1, Number.MAX_SAFE_INTEGER)
+  const evalSize = wholeNumberBetween('size', values.size, 16, 4096) ?? DEFAULT_EVAL_SIZE
+  const threads = wholeNumberBetween('threads', values.threads, 0, 256)
   const provider = values.provider as ProviderName | 'auto'
   if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
 

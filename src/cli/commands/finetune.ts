@@ -5,6 +5,7 @@ import type { HeldoutScores } from '../../main/training/jobStore'
 import { findPython, formatPythonReport } from '../../main/training/pythonEnvironment'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { UsageError } from '../services'
+import { numberOption } from '../options'
 
 const d = DEFAULT_FINETUNE_OPTIONS
 
@@ -23,13 +24,6 @@ koalarize finetune --list              fine-tuning jobs and their states
 koalarize finetune --check             the Python environment (same as koalarize doctor)`
 
 export const doctorUsage = 'koalarize doctor [--python <path>]   check the Python environment used for fine-tuning'
-
-function numberOption(name: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
-  if (value === undefined) return undefined
-  const number = Number(value)
-  if (!Number.isFinite(number) || !check(number)) throw new UsageError(`--${name} must be ${rule}`)
-  return number
-}
 
 const positiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
 

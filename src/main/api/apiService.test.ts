@@ -9,6 +9,7 @@ import { CatalogStore } from '../catalog/catalogStore'
 import { ModelRegistry } from '../models/modelRegistry'
 import { ThumbnailCache } from '../library/thumbnailCache'
 import { ApiService } from './apiService'
+import { rejection } from '../../../tests/fixtures/apiErrors'
 
 let dir: string
 let root: string
@@ -60,15 +61,6 @@ afterEach(async () => {
   store.close()
   await rm(dir, { recursive: true, force: true })
 })
-
-const rejection = async (promise: Promise<unknown>): Promise<ApiError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
-}
 
 describe('ApiService', () => {
   it('opens a folder as a project, scans it and makes thumbnails in the background, streaming events', async () => {

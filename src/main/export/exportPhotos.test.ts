@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { writeGreyJpegWithMetadata, writeGreyJpegWithP3Profile } from '../../../tests/fixtures/photos'
 import { type ApiEvent } from '../../shared/api/contract'
-import { ApiError } from '../../shared/api/errors'
 import { ApiService } from '../api/apiService'
 import { CatalogStore } from '../catalog/catalogStore'
 import { ColorizerModel } from '../inference/colorizerModel'
@@ -15,6 +14,7 @@ import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { colorizePhoto } from '../pipeline/colorizePhoto'
 import { versionPath } from '../jobs/colorizeQueue'
 import { applyNamingPattern } from './namingPattern'
+import { rejection } from '../../../tests/fixtures/apiErrors'
 
 // Versions are made in-process with the real pipeline and the bundled model (they carry the
 // original's metadata and the provenance note, as the queue's versions do); export is then driven
@@ -39,15 +39,6 @@ async function makeVersion(photoId: number, intensity: number): Promise<number> 
   store.setResultOutput(result.id, out)
   store.updateResult(result.id, { status: 'done' })
   return result.id
-}
-
-const rejection = async (promise: Promise<unknown>): Promise<ApiError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
 }
 
 beforeAll(async () => {

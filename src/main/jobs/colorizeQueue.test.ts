@@ -6,7 +6,6 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeColourJpeg, writeGreyPng, writeTruncatedJpeg } from '../../../tests/fixtures/photos'
 import { API_EVENTS, type ApiEvent, type ApiEventName, type ApiEventPayload } from '../../shared/api/contract'
-import { ApiError } from '../../shared/api/errors'
 import { DETAIL_DEFAULT, DETAIL_MAX, DETAIL_MIN } from '../../shared/api/schemas'
 import { ApiService } from '../api/apiService'
 import { CatalogStore } from '../catalog/catalogStore'
@@ -16,6 +15,7 @@ import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { DEFAULT_WORKING_SIZE, MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../pipeline/workingSize'
 import { SettingsStore } from '../settings/settingsStore'
 import { CRASH_REASON } from './colorizeQueue'
+import { rejection } from '../../../tests/fixtures/apiErrors'
 
 // End to end through the API contract: real catalog file, real photos, the bundled default model in a
 // real worker process. Photos are tiny and the working size small (the machine is shared).
@@ -77,15 +77,6 @@ async function openArchive(api: ApiService, names: string[]) {
   const photos = (await api.invoke('listPhotos', { projectId: project.id, includeMissing: true })).items
   const byName = new Map(photos.map((p) => [p.relativePath, p.id]))
   return { project, ids: names.map((n) => byName.get(n)!) }
-}
-
-const rejection = async (promise: Promise<unknown>): Promise<ApiError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(ApiError)
-  return error as ApiError
 }
 
 beforeEach(async () => {
