@@ -145,7 +145,7 @@ app.whenReady().then(() => {
     dataDir: process.env.KOALARIZE_HOME ?? app.getPath('userData'),
     // Bundled models: resources/models of the app (packaged: next to app.asar).
     bundledModelsDir: app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models'),
-    host: { transport: 'electron', pickFolder }
+    host: { transport: 'electron', pickFolder, onlyPickedFolders: true }
   })
   registerApi(services.api)
   registerMediaProtocol(services)

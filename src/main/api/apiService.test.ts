@@ -172,4 +172,30 @@ describe('ApiService', () => {
       expect(error?.code).toBe('invalid_params')
     }
   })
+
+  it('in Electron, uses only folders the user picked (or inside them, or projects already open)', async () => {
+    const exportDir = join(dir, 'exports')
+    let answer: string | null = root
+    const electron = new ApiService({
+      store,
+      thumbnails: new ThumbnailCache(join(dir, 'thumbnails')),
+      models: new ModelRegistry([{ dir: join(dir, 'models'), origin: 'user' }]),
+      host: { transport: 'electron', pickFolder: async () => answer, onlyPickedFolders: true }
+    })
+    try {
+      expect((await rejection(electron.invoke('openProject', { folder: root }))).message).toMatch(/Browse/)
+      expect(await electron.invoke('pickFolder', { purpose: 'archive' })).toEqual({ folder: root })
+      const project = await electron.invoke('openProject', { folder: root })
+      await electron.idle()
+      const [photo] = (await electron.invoke('listPhotos', { projectId: project.id })).items
+      const exportRequest = { photoIds: [photo!.id], folder: exportDir, format: 'png' as const }
+      expect((await rejection(electron.invoke('exportPhotos', exportRequest))).code).toBe('bad_request')
+      answer = exportDir
+      await electron.invoke('pickFolder', { purpose: 'export' })
+      // Allowed now: it fails later only because the photo has no version yet.
+      expect((await electron.invoke('exportPhotos', exportRequest)).skipped).toHaveLength(1)
+    } finally {
+      await electron.close()
+    }
+  })
 })

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import type { z } from 'zod'
 import {
   API_EVENTS,
@@ -19,7 +19,7 @@ import type { InstalledModel } from '../../shared/modelCard'
 import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
 import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCache'
 import { photoDto, projectDto, versionDto, modelDto } from './dto'
-import { WEB_HOST, type HostIntegration } from './hostIntegration'
+import { FOLDER_METHODS, WEB_HOST, type HostIntegration } from './hostIntegration'
 import { ColorizeQueue } from '../jobs/colorizeQueue'
 import type { SpawnWorker } from '../jobs/colorizeWorkerClient'
 import { SettingsStore } from '../settings/settingsStore'
@@ -71,6 +71,8 @@ export class ApiService {
   private readonly handlers: ApiHandlers
   private readonly queue: ColorizeQueue
   private readonly stopFinetuneEvents: () => void
+  /** Folders the user picked in the native dialog during this session (see HostIntegration.onlyPickedFolders). */
+  private readonly pickedFolders = new Set<string>()
 
   constructor(private readonly options: ApiServiceOptions) {
     const { store } = options
@@ -134,7 +136,9 @@ export class ApiService {
       pickFolder: async ({ purpose }) => {
         const pick = (options.host ?? WEB_HOST).pickFolder
         if (!pick) throw new ApiError('bad_request', 'no native folder picker here: type the folder path instead')
-        return { folder: await pick(purpose) }
+        const folder = await pick(purpose)
+        if (folder) this.pickedFolders.add(resolve(folder))
+        return { folder }
       },
       // ---- studio: one module per area ----
       ...jobHandlers(studio),
@@ -143,7 +147,23 @@ export class ApiService {
       ...settingsHandlers(studio),
       ...finetuneHandlers({ service: options.finetune?.service, models: options.models, python: options.finetune?.python })
     }
+    if (options.host?.onlyPickedFolders) {
+      for (const method of FOLDER_METHODS) {
+        const handler = this.handlers[method] as (params: { folder: string }) => Promise<never>
+        ;(this.handlers as Record<string, unknown>)[method] = (params: { folder: string }) => {
+          this.requireChosenFolder(params.folder)
+          return handler(params)
+        }
+      }
+    }
     this.stopFinetuneEvents = options.finetune ? forwardFinetuneEvents(options.finetune.service, emit, options.progressIntervalMs) : () => undefined
+  }
+
+  private requireChosenFolder(folder: string): void {
+    const target = resolve(folder)
+    const roots = [...this.pickedFolders, ...this.options.store.listProjects().map((project) => resolve(project.root))]
+    if (roots.some((root) => target === root || target.startsWith(root + sep))) return
+    throw new ApiError('bad_request', `choose ${target} with Browse… first: the app only uses folders you picked`)
   }
 
   /** Subscribes to every event stream; returns the unsubscribe function. */
