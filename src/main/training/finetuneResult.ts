@@ -53,6 +53,9 @@ export async function compareOnHeldout(base: InstalledModel, fineTuned: Installe
   }
 }
 
+/** The least held-out CIEDE2000 improvement, relative to the base, that counts as better (noise aside). */
+export const MIN_RELATIVE_GAIN = 0.01
+
 /** Whether the fine-tuned model is worth using instead of its base, and a sentence saying why. */
 export function verdict(comparison: HeldoutComparison, baseId: string): { recommended: boolean; text: string } {
   const before = comparison.base.deltaE2000
@@ -61,8 +64,8 @@ export function verdict(comparison: HeldoutComparison, baseId: string): { recomm
   const pct = before ? (100 * change) / before : 0
   const figures = `held-out CIEDE2000 ${before.toFixed(2)} → ${after.toFixed(2)} (${change <= 0 ? '' : '+'}${change.toFixed(2)}, ${pct.toFixed(1)}%) on ${comparison.photos} photos`
   if (!Number.isFinite(change)) return { recommended: false, text: `could not compare the models on the held-out photos; ${baseId} stays the default` }
-  if (change < 0) return { recommended: true, text: `better than ${baseId}: ${figures}` }
-  if (change === 0) return { recommended: false, text: `no change from ${baseId}: ${figures}; keep using ${baseId}` }
+  if (change <= -MIN_RELATIVE_GAIN * before) return { recommended: true, text: `better than ${baseId}: ${figures}` }
+  if (change <= 0) return { recommended: false, text: `no meaningful change from ${baseId} (under ${MIN_RELATIVE_GAIN * 100}%): ${figures}; keep using ${baseId}` }
   return { recommended: false, text: `worse than ${baseId}: ${figures}; ${baseId} stays the default` }
 }
 
