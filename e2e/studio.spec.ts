@@ -78,6 +78,10 @@ describe('the studio in the browser', () => {
     await expect.poll(() => page.locator('[data-testid="compare-pane"] img').evaluateAll((imgs) => imgs.every((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0))).toBe(true)
     await shot('3-compare-grid')
     await page.getByTestId('compare-mode-slider').check()
+    // Two layers: the version underneath, the original on top clipped to the slider's position.
+    await expect.poll(() => page.getByTestId('compare-pane').count()).toBe(2)
+    const overlay = page.locator('[data-testid="compare-pane"].overlay')
+    expect(await overlay.evaluate((el) => (el as unknown as { style: { clipPath: string } }).style.clipPath)).toBe('inset(0px 50% 0px 0px)')
     await shot('4-compare-slider')
     const first = page.getByTestId('version-item').first()
     await first.getByRole('button', { name: /prefer/ }).click()
