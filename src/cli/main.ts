@@ -47,4 +47,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `koalarize models | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
+
 process.exitCode = await main(process.argv.slice(2))
