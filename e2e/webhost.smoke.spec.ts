@@ -8,6 +8,7 @@ import { createAppServices, type AppServices } from '../src/main/app/createAppSe
 import { startWebHost, type WebHost } from '../src/main/webhost/webHost'
 import { writeColourJpeg, writeGreyJpegWithCaptureDate } from '../tests/fixtures/photos'
 import { launchChromium } from './browser'
+import { RENDERER_DIR } from './launchStudio'
 
 /** The few browser globals the page scripts below use (this file is type-checked without the DOM lib). */
 interface PageGlobals {
@@ -15,7 +16,6 @@ interface PageGlobals {
   Image: new () => { src: string; naturalWidth: number; naturalHeight: number; decode(): Promise<void> }
 }
 
-const RENDERER_DIR = resolve(import.meta.dirname, '../out/renderer')
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts')
 
 let dir: string
