@@ -12,7 +12,8 @@ DEFAULTS: Dict[str, Any] = {
              "exclude": [], "crop_size": 128, "val_limit": 512, "holdout_fraction": 0.1, "holdout_min": 4},
     "train": {"loss": "mse", "lr": 1e-3, "batch_size": 16, "epochs": 1, "max_steps": 0, "max_minutes": 0,
               "eval_every": 500, "checkpoint_every": 500, "log_every": 20, "train_parts": "all",
-              "seed": 0, "threads": 0, "patience": 0, "preview": "", "preview_out": "", "device": "auto"},
+              "seed": 0, "threads": 0, "patience": 0, "preview": "", "preview_out": "", "device": "auto",
+              "ema": 0.0, "rebalance": 0.0, "rebalance_sample": 2000},
 }
 
 

@@ -1,4 +1,5 @@
 """The training loop: train, evaluate, checkpoint, resume. Progress goes out as JSON-line events."""
+import copy
 import json
 import math
 import os
@@ -13,14 +14,8 @@ import torch.nn.functional as F
 from . import color
 from .data import Photo, PhotoDataset, decode_rgb, load_sources, split_holdout
 from .events import emit
+from .losses import ab_prior, make_loss, rebalance_weights
 from .model import Koalarization, ModelConfig, parameter_groups, set_training_mode
-
-LOSSES = {
-    "mse": F.mse_loss,
-    "l1": F.l1_loss,
-    "huber": lambda pred, target: F.smooth_l1_loss(pred, target, beta=0.05),
-}
-
 
 class StopFlag:
     """Set by SIGTERM/SIGINT so the loop can checkpoint and stop cleanly (pause = stop + resume)."""
@@ -107,6 +102,31 @@ def write_preview(model: Koalarization, photo_path: str, out_dir: str, step: int
     return path
 
 
+def rebalancing_table(train_set: PhotoDataset, mix: float, sample: int, seed: int) -> torch.Tensor:
+    """Per-bin loss weights from the ab prior of `sample` random training crops."""
+    indices = random.Random(seed).sample(range(len(train_set)), min(sample, len(train_set)))
+    batches = (_batch(train_set, indices[i:i + 64])[1] for i in range(0, len(indices), 64))
+    return rebalance_weights(ab_prior(batches), mix)
+
+
+class WeightAverage:
+    """Exponential moving average of the weights (buffers copied): evaluated and exported instead of the raw ones."""
+
+    def __init__(self, model: torch.nn.Module, decay: float):
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model: torch.nn.Module, step: int) -> None:
+        decay = min(self.decay, (1 + step) / (10 + step))  # short runs are not dominated by the initial weights
+        for average, current in zip(self.model.parameters(), model.parameters()):
+            average.mul_(decay).add_(current.detach(), alpha=1 - decay)
+        for average, current in zip(self.model.buffers(), model.buffers()):
+            average.copy_(current)
+
+
 def _batch(dataset: PhotoDataset, indices, device: torch.device = torch.device("cpu")) -> tuple:
     pairs = [dataset[i] for i in indices]
     return torch.stack([p[0] for p in pairs]).to(device), torch.stack([p[1] for p in pairs]).to(device)
@@ -133,20 +153,28 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
         p.requires_grad_(id(p) in trainable)
     optimizer = torch.optim.Adam(params, lr=opts["lr"])
     state = {"step": 0, "epoch": 0, "position": 0, "best_val": math.inf, "history": [], "elapsed": 0.0}
+    saved = None
     if resume and os.path.exists(last_path):
-        checkpoint = torch.load(last_path, map_location="cpu")
-        model.load_state_dict(checkpoint["model"])
-        optimizer.load_state_dict(checkpoint["optimizer"])
-        state = checkpoint["state"]
+        saved = torch.load(last_path, map_location="cpu")
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        state = saved["state"]
     elif config.get("init_from"):  # fine-tuning: a checkpoint or an exported model's weights.pt
         weights = torch.load(config["init_from"], map_location="cpu")["model"]
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
+    average = WeightAverage(model, opts["ema"]) if opts["ema"] else None
+    if average and saved and saved.get("ema"):
+        average.model.load_state_dict(saved["ema"])
+    scored = average.model if average else model  # what is evaluated, kept as best.pt and exported
 
     train_set, val_set = load_datasets(config)
+    table = saved.get("rebalance") if saved else None
+    if table is None and opts["rebalance"]:
+        table = rebalancing_table(train_set, opts["rebalance"], opts["rebalance_sample"], opts["seed"])
     batch_size = opts["batch_size"]
     steps_per_epoch = max(1, len(train_set) // batch_size)
     total_steps = opts["max_steps"] or opts["epochs"] * steps_per_epoch
-    loss_fn = LOSSES[opts["loss"]]
+    loss_fn = make_loss(opts["loss"], table)
     stop = StopFlag()
     emit("start", runDir=run_dir, device=str(device), resumed=state["step"] > 0, step=state["step"], totalSteps=total_steps,
          trainCount=len(train_set), valCount=len(val_set), stepsPerEpoch=steps_per_epoch,
@@ -154,15 +182,18 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
 
     def checkpoint(reason: str) -> None:
         payload = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state,
-                   "config": config, "model_config": model.config.to_dict()}
+                   "config": config, "model_config": model.config.to_dict(), "rebalance": table,
+                   "ema": average.model.state_dict() if average else None}
         _save(last_path, payload)
         emit("checkpoint", path=last_path, step=state["step"], reason=reason)
 
     def run_eval() -> Dict:
-        metrics = evaluate(model, val_set)
+        metrics = evaluate(scored, val_set)
+        if average:
+            metrics["rawValLoss"] = evaluate(model, val_set)["valLoss"]
         if opts["preview"]:
             try:
-                path = write_preview(model, opts["preview"], opts["preview_out"] or os.path.join(run_dir, "previews"),
+                path = write_preview(scored, opts["preview"], opts["preview_out"] or os.path.join(run_dir, "previews"),
                                      state["step"])
                 emit("preview", path=path, step=state["step"], epoch=state["epoch"])
             except Exception as error:  # a preview is a nicety: never stop training for it
@@ -173,7 +204,7 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
         improved = metrics["valLoss"] < state["best_val"]
         if improved:
             state["best_val"] = metrics["valLoss"]
-            _save(best_path, {"model": model.state_dict(), "config": config, "model_config": model.config.to_dict(),
+            _save(best_path, {"model": scored.state_dict(), "config": config, "model_config": model.config.to_dict(),
                               "metrics": metrics, "history": state["history"]})
         emit("eval", improved=improved, bestValLoss=state["best_val"], **metrics)
         return metrics
@@ -194,6 +225,8 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            if average:
+                average.update(model, state["step"])
             state["step"] += 1
             state["position"] += batch_size
             window_images += batch_size

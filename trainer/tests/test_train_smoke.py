@@ -101,5 +101,31 @@ class TrainSmokeTest(unittest.TestCase):
         self.assertAlmostEqual(first_eval["valLoss"], base_eval["valLoss"], delta=base_eval["valLoss"] * 0.05 + 1e-4)
 
 
+class AveragedRebalancedRunTest(unittest.TestCase):
+    """EMA + rebalanced loss: the averaged weights are what is scored, and both survive a resume."""
+
+    def test_average_and_rebalancing_table_are_checkpointed_and_resumed(self):
+        import torch
+        with tempfile.TemporaryDirectory() as tmp:
+            photos, run_dir = os.path.join(tmp, "photos"), os.path.join(tmp, "run")
+            os.makedirs(photos)
+            make_collection(photos, count=24)
+            options = [*TINY, "-o", f"data.train=[{json.dumps(photos)}]", "-o", "data.val=[]", "-o", "train.ema=0.9",
+                       "-o", "train.rebalance=0.5", "-o", "train.rebalance_sample=16", "-o", "train.loss=huber"]
+            first = run_trainer("train", "--run-dir", run_dir, *options, "-o", "train.max_steps=10")
+            saved = torch.load(os.path.join(run_dir, "last.pt"))
+            resumed = run_trainer("train", "--run-dir", run_dir, "--resume", *options, "-o", "train.max_steps=20")
+            evals = [e for e in first + resumed if e["event"] == "eval"]
+            self.assertTrue(all("rawValLoss" in e for e in evals))
+            self.assertNotEqual(evals[-1]["valLoss"], evals[-1]["rawValLoss"])
+            final = torch.load(os.path.join(run_dir, "last.pt"))
+            self.assertGreater(saved["rebalance"].max().item(), 1.0)
+            self.assertTrue(torch.equal(saved["rebalance"], final["rebalance"]))  # not recomputed on resume
+            self.assertEqual(resumed[-1]["step"], 20)
+            if evals[-1]["improved"]:  # best.pt holds the averaged weights, not the raw ones
+                best = torch.load(os.path.join(run_dir, "best.pt"))["model"]
+                self.assertTrue(all(torch.equal(best[k], final["ema"][k]) for k in best))
+                self.assertFalse(all(torch.equal(best[k], final["model"][k]) for k in best))
+
 if __name__ == "__main__":
     unittest.main()

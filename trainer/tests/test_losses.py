@@ -1,0 +1,78 @@
+"""Rebalanced regression loss and the weight average."""
+import unittest
+
+import torch
+
+from trainer.losses import BINS, MAX_WEIGHT, ab_bin_index, ab_prior, make_loss, rebalance_weights
+from trainer.train import WeightAverage
+
+
+def ab_field(values, size: int = 8) -> torch.Tensor:
+    """[N, 2, size, size] scaled ab, each photo one flat colour given in ab units."""
+    return torch.stack([torch.tensor(v, dtype=torch.float32).view(2, 1, 1).expand(2, size, size) / 128 for v in values])
+
+
+class RebalancingTest(unittest.TestCase):
+    def setUp(self):
+        # mostly grey pixels, a few saturated red ones: the usual photo statistics
+        self.common, self.rare = ab_field([(0, 0)] * 9), ab_field([(60, 40)])
+        self.prior = ab_prior([self.common, self.rare])
+
+    def test_bins_cover_the_ab_plane(self):
+        corners = ab_bin_index(ab_field([(-128, -128), (127, 127), (0, 0)]))
+        self.assertEqual(corners[0, 0, 0].item(), 0)
+        self.assertEqual(corners[1, 0, 0].item(), BINS * BINS - 1)
+        self.assertEqual(corners[2, 0, 0].item(), (BINS // 2) * BINS + BINS // 2)
+
+    def test_prior_is_a_smoothed_distribution(self):
+        self.assertAlmostEqual(self.prior.sum().item(), 1.0, places=5)
+        grey, red = ab_bin_index(self.common)[0, 0, 0], ab_bin_index(self.rare)[0, 0, 0]
+        self.assertGreater(self.prior[grey], 5 * self.prior[red])
+        self.assertGreater(self.prior[grey + 1], 0)  # smoothing spreads into the neighbouring bins
+
+    def test_rare_colours_weigh_more_and_the_mean_weight_is_one(self):
+        weights = rebalance_weights(self.prior, 0.5)
+        grey, red = ab_bin_index(self.common)[0, 0, 0], ab_bin_index(self.rare)[0, 0, 0]
+        self.assertGreater(weights[red], 3 * weights[grey])
+        self.assertLessEqual(weights.max().item(), MAX_WEIGHT)
+        self.assertAlmostEqual((self.prior * rebalance_weights(self.prior, 1.0)).sum().item(), 1.0, places=4)
+
+    def test_rebalanced_loss_pulls_ambiguous_pixels_towards_the_rare_colour(self):
+        """One prediction for pixels that are grey 9 times out of 10: rebalancing moves the optimum towards red."""
+        targets = torch.cat([self.common, self.rare])
+
+        def optimum(loss_fn) -> float:
+            guess = torch.zeros(1, 2, 8, 8, requires_grad=True)
+            optimizer = torch.optim.Adam([guess], lr=0.01)
+            for _ in range(400):
+                optimizer.zero_grad()
+                loss_fn(guess.expand_as(targets), targets).backward()
+                optimizer.step()
+            return guess[0, 0].mean().item() * 128
+
+        plain = optimum(make_loss("mse"))
+        rebalanced = optimum(make_loss("mse", rebalance_weights(self.prior, 0.5)))
+        self.assertAlmostEqual(plain, 6.0, delta=0.5)  # the mean: 60 / 10
+        self.assertGreater(rebalanced, plain + 10)
+
+    def test_unknown_loss_is_refused(self):
+        with self.assertRaises(ValueError):
+            make_loss("perceptual")
+
+
+class WeightAverageTest(unittest.TestCase):
+    def test_average_follows_the_weights_slowly(self):
+        model = torch.nn.Linear(1, 1)
+        average = WeightAverage(model, decay=0.9)
+        with torch.no_grad():
+            model.weight.fill_(1.0)
+        start = average.model.weight.item()
+        for step in range(200, 203):
+            average.update(model, step)
+        expected = 1.0 + (start - 1.0) * 0.9 ** 3
+        self.assertAlmostEqual(average.model.weight.item(), expected, places=5)
+        self.assertFalse(average.model.weight.requires_grad)
+
+
+if __name__ == "__main__":
+    unittest.main()
