@@ -15,11 +15,14 @@ WEIGHTS_FILE = "weights.pt"
 
 
 def load_checkpoint_model(path: str) -> tuple:
-    """A training checkpoint (best.pt / last.pt) or an exported model's weights.pt."""
+    """A training checkpoint (best.pt / last.pt) or an exported model's weights.pt.
+
+    A last.pt of a run with a weight average yields the averaged weights (what that run evaluates).
+    """
     checkpoint = torch.load(path, map_location="cpu")
     model = Koalarization(ModelConfig(**checkpoint["model_config"]))
-    model.load_state_dict({key: value.float() if value.is_floating_point() else value
-                           for key, value in checkpoint["model"].items()})
+    weights = checkpoint.get("ema") or checkpoint["model"]
+    model.load_state_dict({key: value.float() if value.is_floating_point() else value for key, value in weights.items()})
     return model.eval(), checkpoint
 
 

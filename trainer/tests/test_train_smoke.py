@@ -126,6 +126,12 @@ class AveragedRebalancedRunTest(unittest.TestCase):
                 best = torch.load(os.path.join(run_dir, "best.pt"))["model"]
                 self.assertTrue(all(torch.equal(best[k], final["ema"][k]) for k in best))
                 self.assertFalse(all(torch.equal(best[k], final["model"][k]) for k in best))
+            out = os.path.join(tmp, "model")  # exporting last.pt takes its averaged weights
+            run_trainer("export", "--checkpoint", os.path.join(run_dir, "last.pt"), "--out", out, "--id", "a", "--name", "A")
+            exported = torch.load(os.path.join(out, "weights.pt"))["model"]
+            for key, value in exported.items():
+                if value.is_floating_point():
+                    self.assertTrue(torch.allclose(value.float(), final["ema"][key], atol=1e-2, rtol=1e-2), key)
 
 if __name__ == "__main__":
     unittest.main()

@@ -14,13 +14,14 @@ import { composeContactSheet } from '../../main/evaluation/contactSheet'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry, UsageError } from '../services'
-import { wholeNumberBetween } from '../options'
+import { numberBetween, wholeNumberBetween } from '../options'
 
 export const evalUsage = `koalarize eval <folder or .tar of colour photos> [options]
   --model <id or folder>   model to evaluate (default: default)
   --limit <n>              only the first n photos, by name
   --size <px>              evaluation size: photos whose shorter side is larger are
                            downscaled to it first (default ${DEFAULT_EVAL_SIZE}); the network runs at it too
+  --intensity <x>          colour intensity, 0–4 (default 1: the model's own prediction)
   --manifest <tsv>         manifest for per-source/category figures
                            (default: manifest.tsv beside the .tar, or in the folder)
   --report <folder>        write report.json and contact-sheet.jpg there
@@ -37,6 +38,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       model: { type: 'string', default: 'default' },
       limit: { type: 'string' },
       size: { type: 'string' },
+      intensity: { type: 'string' },
       manifest: { type: 'string' },
       report: { type: 'string' },
       provider: { type: 'string', default: 'auto' },
@@ -47,6 +49,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const limit = wholeNumberBetween('limit', values.limit, 1, Number.MAX_SAFE_INTEGER)
   const evalSize = wholeNumberBetween('size', values.size, 16, 4096) ?? DEFAULT_EVAL_SIZE
   const threads = wholeNumberBetween('threads', values.threads, 0, 256)
+  const intensity = numberBetween('intensity', values.intensity, 0, 4)
   const provider = values.provider as ProviderName | 'auto'
   if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
 
@@ -61,6 +64,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const bar = new ProgressBar()
     const { report, samples } = await evaluateModel(model, dataset.photos, {
       evalSize,
+      intensity,
       samples: values.report ? CONTACT_SHEET_PHOTOS : 0,
       onProgress: (p) => bar.update(p.done, p.total, p.current, p.etaSeconds)
     })
@@ -127,9 +131,10 @@ function groupTable(title: string, groups: Record<string, GroupSummary>): string
 }
 
 export function formatReport(report: EvaluationReport, dataset: Dataset): string {
-  const { evalSize, workingSize } = report.settings
+  const { evalSize, workingSize, intensity } = report.settings
   let text = `\nmodel ${report.model.id} (${report.model.name}), ${report.photos.length} photo(s) from ${basename(dataset.input)}, ` +
-    `evaluation size ≤ ${evalSize} px (shorter side), working size ${workingSize}\n\n`
+    `evaluation size ≤ ${evalSize} px (shorter side), working size ${workingSize}` +
+    `${intensity === 1 ? '' : `, intensity ${intensity}`}\n\n`
   text += overallTable(report.overall)
   if (Object.keys(report.bySource).length) text += '\n' + groupTable('source', report.bySource)
   if (Object.keys(report.byCategory).length) text += '\n' + groupTable('category', report.byCategory)

@@ -32,6 +32,7 @@ describe('evaluateModel (real model, real pipeline, photos made here)', () => {
   let root: string
   let photos: DatasetPhoto[]
   let result: EvaluationResult
+  let noColour: EvaluationResult
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'koalarize-eval-test-'))
@@ -54,6 +55,7 @@ describe('evaluateModel (real model, real pipeline, photos made here)', () => {
     const model = await ColorizerModel.load(installed, { provider: 'cpu', threads: 1 })
     try {
       result = await evaluateModel(model, photos, { evalSize: EVAL_SIZE, samples: 2 })
+      noColour = await evaluateModel(model, photos.slice(0, 1), { evalSize: EVAL_SIZE, intensity: 0 })
     } finally {
       await model.release()
     }
@@ -69,7 +71,7 @@ describe('evaluateModel (real model, real pipeline, photos made here)', () => {
     expect(result.report.photos.map((p) => p.id)).toEqual(['colour.jpg', 'alpha.png', 'large.png', 'grey.png'])
     expect(result.report.failed.map((f) => f.id)).toEqual(['broken.jpg'])
     expect(result.report.model.id).toBe('default')
-    expect(result.report.settings).toEqual({ evalSize: EVAL_SIZE, workingSize: EVAL_SIZE, aucMaxThreshold: 150 })
+    expect(result.report.settings).toEqual({ evalSize: EVAL_SIZE, workingSize: EVAL_SIZE, intensity: 1, aucMaxThreshold: 150 })
   })
 
   it('downscales only photos larger than the evaluation size', () => {
@@ -123,6 +125,14 @@ describe('evaluateModel (real model, real pipeline, photos made here)', () => {
     expect(bySource.a!.photos).toBe(2)
     expect(bySource.a!.baseline.abAuc).toBeCloseTo((row('colour.jpg').baseline.abAuc + row('alpha.png').baseline.abAuc) / 2, 10)
     expect(Object.fromEntries(Object.entries(byCategory).map(([k, g]) => [k, g.photos]))).toEqual({ x: 1, y: 2 })
+  })
+
+  it('hands the intensity to the pipeline: at 0 the model scores as the grey baseline', () => {
+    const [photo] = noColour.report.photos
+    expect(noColour.report.settings.intensity).toBe(0)
+    expect(photo!.model.colourfulness).toBeLessThan(1)
+    expect(photo!.model.deltaE2000).toBeCloseTo(photo!.baseline.deltaE2000, 1)
+    expect(row('colour.jpg').model.colourfulness).toBeGreaterThan(photo!.model.colourfulness + 1)
   })
 
   it('keeps (grey, ours, original) samples at evaluation size for the contact sheet', async () => {

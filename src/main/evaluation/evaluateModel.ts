@@ -22,9 +22,18 @@ export interface EvaluateOptions {
   evalSize?: number
   /** Working size handed to colorizePhoto (default: the evaluation size, i.e. the whole photo). */
   workingSize?: number
+  /** Colour intensity handed to colorizePhoto (default 1: the model's own prediction). */
+  intensity?: number
   /** Keep this many (grey, ours, original) PNG triples for a contact sheet (default 0). */
   samples?: number
   onProgress?: (progress: EvaluationProgress) => void
+}
+
+export interface EvaluationSettings {
+  evalSize: number
+  workingSize: number
+  intensity: number
+  aucMaxThreshold: number
 }
 
 export interface EvaluationProgress {
@@ -62,7 +71,7 @@ export interface PhotoRow {
 
 export interface EvaluationReport {
   model: { id: string; name: string; provider: string }
-  settings: { evalSize: number; workingSize: number; aucMaxThreshold: number }
+  settings: EvaluationSettings
   overall: GroupSummary
   bySource: Record<string, GroupSummary>
   byCategory: Record<string, GroupSummary>
@@ -93,7 +102,12 @@ interface PhotoFiles {
 /** Evaluates `model` on colour photos: each is greyed from its own Lab L, colorized by the real pipeline and scored. */
 export async function evaluateModel(model: ColorizerModel, photos: DatasetPhoto[], options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const evalSize = options.evalSize ?? DEFAULT_EVAL_SIZE
-  const workingSize = options.workingSize ?? evalSize
+  const settings: EvaluationSettings = {
+    evalSize,
+    workingSize: options.workingSize ?? evalSize,
+    intensity: options.intensity ?? 1,
+    aucMaxThreshold: 150
+  }
   const started = performance.now()
   const scratch = await mkdtemp(join(tmpdir(), 'koalarize-eval-'))
   const rows: PhotoRow[] = []
@@ -104,7 +118,7 @@ export async function evaluateModel(model: ColorizerModel, photos: DatasetPhoto[
       options.onProgress?.(progress(index, photos.length, photo.id, started))
       const files = photoFiles(scratch, index)
       try {
-        rows.push(await evaluatePhoto(model, photo, files, evalSize, workingSize))
+        rows.push(await evaluatePhoto(model, photo, files, settings))
         if (samples.length < (options.samples ?? 0)) samples.push(await readSample(photo.id, files))
       } catch (error) {
         failed.push({ id: photo.id, reason: (error as Error).message })
@@ -118,7 +132,7 @@ export async function evaluateModel(model: ColorizerModel, photos: DatasetPhoto[
   }
   const report: EvaluationReport = {
     model: { id: model.card.id, name: model.card.name, provider: model.provider },
-    settings: { evalSize, workingSize, aucMaxThreshold: 150 },
+    settings,
     overall: summarize(rows),
     bySource: summarizeGroups(rows, (row) => row.source),
     byCategory: summarizeGroups(rows, (row) => row.category),
@@ -140,11 +154,12 @@ function progress(done: number, total: number, current: string, started: number)
   return { done, total, current, etaSeconds: done ? (elapsed / done) * (total - done) : null }
 }
 
-async function evaluatePhoto(model: ColorizerModel, photo: DatasetPhoto, files: PhotoFiles, evalSize: number, workingSize: number): Promise<PhotoRow> {
+async function evaluatePhoto(model: ColorizerModel, photo: DatasetPhoto, files: PhotoFiles, settings: EvaluationSettings): Promise<PhotoRow> {
   const started = performance.now()
-  const truth = await writeGroundTruth(photo.path, files.truth, evalSize)
+  const truth = await writeGroundTruth(photo.path, files.truth, settings.evalSize)
   const grey = await writeGreyInput(truth, files)
-  await colorizePhoto(model, files.grey, files.ours, { format: 'png', recolor: true, workingSize })
+  const { workingSize, intensity } = settings
+  await colorizePhoto(model, files.grey, files.ours, { format: 'png', recolor: true, workingSize, intensity })
   const ours = await readScored(files.ours)
   if (ours.width !== truth.width || ours.height !== truth.height) {
     throw new Error(`output is ${ours.width}x${ours.height}, expected ${truth.width}x${truth.height}`)
