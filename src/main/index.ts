@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
@@ -130,6 +131,18 @@ function registerMediaProtocol(current: AppServices): void {
   })
 }
 
+/**
+ * npm ci builds better-sqlite3 for Node (CLI, web host, tests); in development Electron loads the
+ * build that scripts/electron-native puts beside it. Packaged apps get theirs from electron-builder.
+ */
+function developmentSqliteBinding(): string | undefined {
+  if (app.isPackaged) return undefined
+  const binding = join(app.getAppPath(), 'node_modules/.electron-native/better-sqlite3/build/Release/better_sqlite3.node')
+  if (existsSync(binding)) return binding
+  console.warn(`No Electron build of better-sqlite3 at ${binding}: run scripts/electron-native (needs internet).`)
+  return undefined
+}
+
 /** The CSP as a header too (the dev server's responses; the built file carries it in its meta tag). */
 function enforceCsp(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -145,7 +158,8 @@ app.whenReady().then(() => {
     dataDir: process.env.KOALARIZE_HOME ?? app.getPath('userData'),
     // Bundled models: resources/models of the app (packaged: next to app.asar).
     bundledModelsDir: app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models'),
-    host: { transport: 'electron', pickFolder, onlyPickedFolders: true }
+    host: { transport: 'electron', pickFolder, onlyPickedFolders: true },
+    sqliteBinding: developmentSqliteBinding()
   })
   registerApi(services.api)
   registerMediaProtocol(services)

@@ -17,6 +17,8 @@ export interface AppServicesOptions {
   host?: HostIntegration
   /** Tuning passed on to the ApiService (concurrency, progress interval). */
   tuning?: Pick<ApiServiceOptions, 'scanConcurrency' | 'thumbnailConcurrency' | 'progressIntervalMs'>
+  /** SQLite's native module for this runtime, where it is not npm's build (Electron in development). */
+  sqliteBinding?: string
   /** Python for fine-tuning (else KOALARIZE_PYTHON, else auto-detection). */
   python?: string
 }
@@ -64,7 +66,7 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   const dataDir = options.dataDir ?? userDataDir()
   const settings = SettingsStore.open(dataPaths(dataDir).settings)
   const paths = dataPaths(dataDir, settings.get().cacheDir)
-  const store = CatalogStore.open(paths.catalog)
+  const store = CatalogStore.open(paths.catalog, { nativeBinding: options.sqliteBinding })
   const thumbnails = new ThumbnailCache(paths.thumbnails)
   const models = new ModelRegistry([
     { dir: options.bundledModelsDir ?? BUNDLED_MODELS_DIR, origin: 'bundled' },

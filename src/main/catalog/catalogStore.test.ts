@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -120,6 +121,19 @@ describe('schema migrations', () => {
     raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`)
     raw.close()
     expect(() => CatalogStore.open(file)).toThrow(CatalogVersionError)
+  })
+})
+
+describe('CatalogStore.open with a native binding', () => {
+  it('loads SQLite from the given module file (how Electron gets its own build)', () => {
+    const binding = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node')
+    const store = CatalogStore.open(file, { nativeBinding: binding })
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION)
+    store.close()
+  })
+
+  it('fails clearly when the module file is missing', () => {
+    expect(() => CatalogStore.open(file, { nativeBinding: join(dir, 'missing.node') })).toThrow(/missing\.node/)
   })
 })
 

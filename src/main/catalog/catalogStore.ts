@@ -160,10 +160,14 @@ export class CatalogStore {
     this.db = db
   }
 
-  /** Opens (creating if needed) the catalog at `file` and brings its schema up to date. */
-  static open(file: string): CatalogStore {
+  /**
+   * Opens (creating if needed) the catalog at `file` and brings its schema up to date.
+   * `nativeBinding`: a better_sqlite3.node built for another runtime than the one npm built for
+   * (Electron's ABI differs from Node's; see scripts/electron-native).
+   */
+  static open(file: string, options: { nativeBinding?: string } = {}): CatalogStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-    const db = new Database(file)
+    const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
     try {
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
