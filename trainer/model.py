@@ -25,6 +25,7 @@ class ModelConfig:
     embedding_width: int = 256        # recorded from the extractor, not assumed
     width: float = 1.0                # channel multiplier (1.0 = the paper)
     extractor_weights: str = ""       # optional checkpoint for the extractor
+    batch_norm: bool = False          # training aid only: export folds it into the convolutions
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,13 +39,20 @@ def _conv(in_ch: int, out_ch: int, stride: int = 1, kernel: int = 3) -> nn.Conv2
     return nn.Conv2d(in_ch, out_ch, kernel, stride=stride, padding=kernel // 2)
 
 
+def _conv_relu(in_ch: int, out_ch: int, stride: int = 1, batch_norm: bool = False) -> list:
+    """conv3x3 + ReLU; with batch_norm a BatchNorm2d between them, which ONNX export folds into the conv,
+    so the exported graph is the paper's conv + ReLU either way."""
+    norm = [nn.BatchNorm2d(out_ch)] if batch_norm else []
+    return [_conv(in_ch, out_ch, stride), *norm, nn.ReLU(inplace=True)]
+
+
 class Encoder(nn.Module):
-    def __init__(self, width: float = 1.0):
+    def __init__(self, width: float = 1.0, batch_norm: bool = False):
         super().__init__()
         layers, in_ch = [], 1
         for base, stride in zip(ENCODER_CHANNELS, ENCODER_STRIDES):
             out_ch = _channels(base, width)
-            layers += [_conv(in_ch, out_ch, stride), nn.ReLU(inplace=True)]
+            layers += _conv_relu(in_ch, out_ch, stride, batch_norm)
             in_ch = out_ch
         self.layers = nn.Sequential(*layers)
         self.out_channels = in_ch
@@ -67,15 +75,15 @@ class Fusion(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, in_channels: int, width: float = 1.0):
+    def __init__(self, in_channels: int, width: float = 1.0, batch_norm: bool = False):
         super().__init__()
         c128, c64, c32 = (_channels(c, width) for c in (128, 64, 32))
         up = lambda: nn.Upsample(scale_factor=2, mode="nearest")  # noqa: E731
         self.layers = nn.Sequential(
-            _conv(in_channels, c128), nn.ReLU(inplace=True), up(),
-            _conv(c128, c64), nn.ReLU(inplace=True),
-            _conv(c64, c64), nn.ReLU(inplace=True), up(),
-            _conv(c64, c32), nn.ReLU(inplace=True),
+            *_conv_relu(in_channels, c128, batch_norm=batch_norm), up(),
+            *_conv_relu(c128, c64, batch_norm=batch_norm),
+            *_conv_relu(c64, c64, batch_norm=batch_norm), up(),
+            *_conv_relu(c64, c32, batch_norm=batch_norm),
             _conv(c32, 2), nn.Tanh(), up(),
         )
 
@@ -88,9 +96,9 @@ class Colorizer(nn.Module):
 
     def __init__(self, config: ModelConfig):
         super().__init__()
-        self.encoder = Encoder(config.width)
+        self.encoder = Encoder(config.width, config.batch_norm)
         self.fusion = Fusion(self.encoder.out_channels, config.embedding_width, config.width)
-        self.decoder = Decoder(self.fusion.out_channels, config.width)
+        self.decoder = Decoder(self.fusion.out_channels, config.width, config.batch_norm)
 
     def forward(self, l: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.fusion(self.encoder(l), embedding))
@@ -132,3 +140,5 @@ def set_training_mode(model: Koalarization, train_parts: str) -> None:
     model.train()
     if train_parts != "all":
         model.extractor.eval()
+    if train_parts == "decoder":
+        model.colorizer.encoder.eval()

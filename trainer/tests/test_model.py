@@ -44,5 +44,30 @@ class ModelTest(unittest.TestCase):
         self.assertTrue(all(id(p) in chosen for p in model.colorizer.decoder.parameters()))
 
 
+    def test_batch_norm_is_folded_away_on_export(self):
+        """The training aid leaves the paper's conv + ReLU graph: no BatchNormalization node in the ONNX file."""
+        import os
+        import tempfile
+        import onnx
+        from trainer.export import export_onnx
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8, batch_norm=True))
+        plain = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8))
+        self.assertGreater(sum(1 for m in model.colorizer.modules() if isinstance(m, torch.nn.BatchNorm2d)), 10)
+        with tempfile.TemporaryDirectory() as out:
+            export_onnx(model.eval(), out)
+            ops = [node.op_type for node in onnx.load(os.path.join(out, "colorizer.onnx")).graph.node]
+            export_onnx(plain.eval(), os.path.join(out, "plain"))
+            plain_ops = [node.op_type for node in onnx.load(os.path.join(out, "plain", "colorizer.onnx")).graph.node]
+        self.assertNotIn("BatchNormalization", ops)
+        self.assertEqual(ops.count("Conv"), plain_ops.count("Conv"))
+
+    def test_decoder_only_training_keeps_the_frozen_encoders_statistics(self):
+        from trainer.model import set_training_mode
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8, batch_norm=True))
+        set_training_mode(model, "decoder")
+        self.assertFalse(model.colorizer.encoder.training)
+        self.assertTrue(model.colorizer.decoder.training)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -10,14 +10,18 @@ import { readModelFolder } from '../models/modelRegistry'
 const REPO = resolve(import.meta.dirname, '../../..')
 const PYTHON = process.env.KOALARIZE_PYTHON ?? '/usr/bin/python3'
 
-// Builds the paper-width network with random weights, exports it with the trainer's exporter and
+// Builds the paper-width network with random weights (and the training-only batch norm, with random
+// statistics, which export must fold into the convolutions), exports it with the trainer's exporter and
 // records PyTorch's outputs for fixed inputs, so onnxruntime-node can be checked against them.
 const EXPORT_WITH_REFERENCE = `
 import json, sys, torch
 from trainer.model import Koalarization, ModelConfig
 from trainer.export import export_onnx, model_card
 torch.manual_seed(0)
-model = Koalarization(ModelConfig(extractor_input_size=64, embedding_width=32)).eval()
+model = Koalarization(ModelConfig(extractor_input_size=64, embedding_width=32, batch_norm=True)).eval()
+for layer in model.colorizer.modules():
+    if isinstance(layer, torch.nn.BatchNorm2d):
+        layer.running_mean.uniform_(-0.2, 0.2); layer.running_var.uniform_(0.5, 2.0); layer.weight.data.uniform_(0.5, 1.5)
 out = sys.argv[1]
 export_onnx(model, out)
 json.dump(model_card(model, {"config": {"name": "parity"}}, "parity", "Parity test", {}), open(out + "/model.json", "w"))
