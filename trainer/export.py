@@ -104,11 +104,14 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
 
 
 def _portable(config: Dict) -> Dict:
-    """The recipe without this machine's paths: dataset paths are shown relative to the corpus root."""
+    """The recipe without this machine's paths: dataset paths relative to the corpus root, and only the
+    file name of the checkpoint a run started from."""
     from .config import datasets_root
     root = datasets_root()
-    text = json.dumps(config).replace(root, "${DATASETS}")
-    return json.loads(text)
+    portable = json.loads(json.dumps(config).replace(root, "${DATASETS}"))
+    if portable.get("init_from"):
+        portable["init_from"] = os.path.basename(portable["init_from"])
+    return portable
 
 
 def export_weights(model: Koalarization, out_dir: str) -> str:
