@@ -158,6 +158,8 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
         saved = torch.load(last_path, map_location="cpu")
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
+        for group in optimizer.param_groups:  # the recipe's rate wins: resume with -o train.lr=… to lower it
+            group["lr"] = opts["lr"]
         state = saved["state"]
     elif config.get("init_from"):  # fine-tuning: a checkpoint or an exported model's weights.pt
         weights = torch.load(config["init_from"], map_location="cpu")["model"]

@@ -114,7 +114,8 @@ class AveragedRebalancedRunTest(unittest.TestCase):
                        "-o", "train.rebalance=0.5", "-o", "train.rebalance_sample=16", "-o", "train.loss=huber"]
             first = run_trainer("train", "--run-dir", run_dir, *options, "-o", "train.max_steps=10")
             saved = torch.load(os.path.join(run_dir, "last.pt"))
-            resumed = run_trainer("train", "--run-dir", run_dir, "--resume", *options, "-o", "train.max_steps=20")
+            resumed = run_trainer("train", "--run-dir", run_dir, "--resume", *options, "-o", "train.max_steps=20",
+                                  "-o", "train.lr=0.0002")
             evals = [e for e in first + resumed if e["event"] == "eval"]
             self.assertTrue(all("rawValLoss" in e for e in evals))
             self.assertNotEqual(evals[-1]["valLoss"], evals[-1]["rawValLoss"])
@@ -122,6 +123,7 @@ class AveragedRebalancedRunTest(unittest.TestCase):
             self.assertGreater(saved["rebalance"].max().item(), 1.0)
             self.assertTrue(torch.equal(saved["rebalance"], final["rebalance"]))  # not recomputed on resume
             self.assertEqual(resumed[-1]["step"], 20)
+            self.assertEqual({g["lr"] for g in final["optimizer"]["param_groups"]}, {0.0002})  # a lower rate on resume
             if evals[-1]["improved"]:  # best.pt holds the averaged weights, not the raw ones
                 best = torch.load(os.path.join(run_dir, "best.pt"))["model"]
                 self.assertTrue(all(torch.equal(best[k], final["ema"][k]) for k in best))
