@@ -15,7 +15,7 @@ import { ModelRegistry } from '../src/main/models/modelRegistry'
 import { BUNDLED_MODELS_DIR, userModelsDir } from '../src/main/models/paths'
 import { findPython } from '../src/main/training/pythonEnvironment'
 import { TrainerProcess } from '../src/main/training/trainerProcess'
-import { resolveFinetuneOptions, trainerArgs } from '../src/main/training/finetuneOptions'
+import { architectureOf, resolveFinetuneOptions, trainerArgs } from '../src/main/training/finetuneOptions'
 import { prepareCollection } from '../src/main/training/prepareCollection'
 import { corpusCategory, finetunableBase, writeTwoToneCollection } from '../tests/fixtures/finetune'
 import { formatDuration } from '../src/cli/progressBar'
@@ -63,8 +63,7 @@ try {
     const args = trainerArgs(options, {
       runDir: join(root, `run-${parts}`), initFrom: join(base.dir, base.card.weights?.file ?? 'weights.pt'), trainDir: prepared.trainDir,
       heldoutDir: prepared.heldoutDir, trainCount: prepared.train.length, previewPhoto: null, previewDir: join(root, 'previews'),
-      architecture: { extractor: base.card.extractor.kind, extractorInputSize: base.card.extractor.inputSize,
-        embeddingWidth: base.card.extractor.embeddingWidth, width: base.card.architecture.width ?? 1 },
+      architecture: architectureOf(base.card),
       name: 'bench-speed'
     }, false)
     await TrainerProcess.start({ python, args, onEvent: (e) => { if (e.event === 'step') rates.push(e.imagesPerSec) } }).finished

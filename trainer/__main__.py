@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--id", required=True)
     export.add_argument("--name", required=True)
     export.add_argument("--card-extra", default="", help="JSON (or a JSON file) merged into model.json")
+    export.add_argument("--temperature", type=float, default=None,
+                        help="annealed-mean temperature of a bins head (lower: more saturated)")
     export.add_argument("--fp32-storage", action="store_true", help="store ONNX weights as fp32 (default: fp16, half the size)")
     return parser
 
@@ -50,7 +52,7 @@ def main(argv=None) -> int:
                 with open(extra) as handle:
                     extra = handle.read()
             result = export(args.checkpoint, args.out, args.id, args.name, json.loads(extra) if extra else {},
-                            fp16_storage=not args.fp32_storage)
+                            fp16_storage=not args.fp32_storage, temperature=args.temperature)
             emit("exported", out=args.out, files=result["files"], id=args.id)
         return 0
     except Exception as error:  # the supervisor reads this instead of a bare traceback

@@ -14,13 +14,19 @@ FORMAT_VERSION = 1
 WEIGHTS_FILE = "weights.pt"
 
 
-def load_checkpoint_model(path: str) -> tuple:
+def load_checkpoint_model(path: str, temperature: float = None) -> tuple:
     """A training checkpoint (best.pt / last.pt) or an exported model's weights.pt.
 
     A last.pt of a run with a weight average yields the averaged weights (what that run evaluates).
+    `temperature` replaces a bins head's annealed-mean temperature (no retraining needed to change it).
     """
     checkpoint = torch.load(path, map_location="cpu")
-    model = Koalarization(ModelConfig(**checkpoint["model_config"]))
+    model_config = dict(checkpoint["model_config"])
+    if temperature is not None:
+        if model_config.get("head", "regression") != "bins":
+            raise ValueError("a temperature applies to a bins head only; this model regresses ab")
+        model_config["temperature"] = temperature
+    model = Koalarization(ModelConfig(**model_config))
     weights = checkpoint.get("ema") or checkpoint["model"]
     model.load_state_dict({key: value.float() if value.is_floating_point() else value for key, value in weights.items()})
     return model.eval(), checkpoint
@@ -85,6 +91,8 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
             "name": "deep-koalarization",
             "paper": "Baldassarre, Morin, Rodes-Guirao: Deep Koalarization (2017)",
             "width": model.config.width,
+            "head": model.config.head,
+            **({"temperature": model.config.temperature} if model.config.head == "bins" else {}),
             "parameters": sum(p.numel() for p in model.parameters()),
         },
         "extractor": {"kind": model.config.extractor, "file": "extractor.onnx",
@@ -123,8 +131,8 @@ def export_weights(model: Koalarization, out_dir: str) -> str:
 
 
 def export(checkpoint_path: str, out_dir: str, model_id: str, name: str, extra: Dict = None,
-           fp16_storage: bool = True) -> Dict:
-    model, checkpoint = load_checkpoint_model(checkpoint_path)
+           fp16_storage: bool = True, temperature: float = None) -> Dict:
+    model, checkpoint = load_checkpoint_model(checkpoint_path, temperature)
     files = export_onnx(model, out_dir, fp16_storage)
     files["weights"] = export_weights(model, out_dir)
     card = model_card(model, checkpoint, model_id, name, extra or {})

@@ -3,6 +3,9 @@
 Plain regression towards the mean of plausible colours gives greyish results (the paper says so). Rebalancing
 (Zhang et al., 2016, sec. 2.2, applied here to regression) weights each pixel by the inverse of a smoothed prior
 of its ground-truth ab, mixed with a uniform distribution by `mix`: rare, saturated colours count more.
+
+The "bins" head (Zhang et al., sec. 2.1) predicts a distribution over the ab grid instead; its loss is the
+cross-entropy against the true ab soft-encoded onto the grid (bilinearly: the 4 surrounding bins).
 """
 from typing import Callable, Iterable
 
@@ -25,6 +28,38 @@ def ab_bin_index(ab_scaled: torch.Tensor) -> torch.Tensor:
     """[N, 2, H, W] scaled ab -> [N, H, W] flat bin index on the BINS x BINS grid."""
     cells = ((ab_scaled * AB_RANGE + AB_RANGE) / BIN_SIZE).round().long().clamp_(0, BINS - 1)
     return cells[:, 0] * BINS + cells[:, 1]
+
+
+def bin_centers() -> torch.Tensor:
+    """[2, BINS * BINS] scaled ab of every bin centre, in the order of ab_bin_index."""
+    axis = (torch.arange(BINS, dtype=torch.float32) * BIN_SIZE - AB_RANGE) / AB_RANGE
+    a, b = torch.meshgrid(axis, axis, indexing="ij")
+    return torch.stack([a.flatten(), b.flatten()])
+
+
+def soft_encode(ab_scaled: torch.Tensor) -> tuple:
+    """[N, 2, H, W] scaled ab -> the 4 surrounding bins ([N, 4, H, W] flat indices) and their bilinear weights
+    ([N, 4, H, W], summing to 1), so the weighted mean of the bin centres gives back the ab (inside the grid)."""
+    cells = ((ab_scaled * AB_RANGE + AB_RANGE) / BIN_SIZE).clamp(0, BINS - 1)
+    low = cells.floor().clamp(max=BINS - 2)
+    frac = cells - low
+    low = low.long()
+    (a0, b0), (fa, fb) = low.unbind(1), frac.unbind(1)
+    indices = torch.stack([a0 * BINS + b0, a0 * BINS + b0 + 1, (a0 + 1) * BINS + b0, (a0 + 1) * BINS + b0 + 1], 1)
+    weights = torch.stack([(1 - fa) * (1 - fb), (1 - fa) * fb, fa * (1 - fb), fa * fb], 1)
+    return indices, weights
+
+
+def bins_cross_entropy(logits: torch.Tensor, ab_scaled: torch.Tensor, weights: torch.Tensor = None) -> torch.Tensor:
+    """Cross-entropy of [N, Q, h, w] logits against the soft-encoded true ab, which is area-averaged down to the
+    logits' resolution first; with `weights`, each pixel counts by the rarity of its true colour."""
+    if ab_scaled.shape[-2:] != logits.shape[-2:]:
+        ab_scaled = F.adaptive_avg_pool2d(ab_scaled, logits.shape[-2:])
+    indices, encoded = soft_encode(ab_scaled)
+    per_pixel = -(F.log_softmax(logits, dim=1).gather(1, indices) * encoded).sum(dim=1)
+    if weights is not None:
+        per_pixel = per_pixel * weights.to(ab_scaled.device)[ab_bin_index(ab_scaled)]
+    return per_pixel.mean()
 
 
 def ab_prior(ab_batches: Iterable[torch.Tensor], sigma_bins: float = 0.5) -> torch.Tensor:
@@ -52,6 +87,9 @@ def rebalance_weights(prior: torch.Tensor, mix: float) -> torch.Tensor:
 
 
 def make_loss(name: str, weights: torch.Tensor = None) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """(model output, true scaled ab) -> loss; "bins" takes the bins head's logits, the others predicted ab."""
+    if name == "bins":
+        return lambda logits, target: bins_cross_entropy(logits, target, weights)
     if name not in ELEMENTWISE:
         raise ValueError(f"unknown loss {name!r} (expected one of {', '.join(ELEMENTWISE)})")
     elementwise = ELEMENTWISE[name]

@@ -3,6 +3,10 @@
 Encoder (8 conv3x3, stride 2 at layers 1, 3, 5) -> fusion with a global embedding replicated over
 every H/8 x W/8 position -> 1x1 conv to 256 -> decoder with nearest-neighbour upsampling and tanh.
 Input: L scaled to [-1, 1], [N, 1, H, W] with H, W multiples of 8. Output: ab in [-1, 1], [N, 2, H, W].
+
+Head "regression" is the paper's (conv to 2 channels + tanh). Head "bins" (Zhang et al., 2016) predicts a
+distribution over a grid of ab bins and outputs its annealed mean, softmax(logits / T) . centres, which is
+more saturated than the plain mean for T < 1; the exported graph still maps L to ab.
 """
 from dataclasses import dataclass, asdict
 
@@ -11,6 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .extractors import build_extractor
+from .losses import bin_centers
 
 ENCODER_CHANNELS = (64, 128, 128, 256, 256, 512, 512, 256)
 ENCODER_STRIDES = (2, 1, 2, 1, 2, 1, 1, 1)
@@ -26,6 +31,8 @@ class ModelConfig:
     width: float = 1.0                # channel multiplier (1.0 = the paper)
     extractor_weights: str = ""       # optional checkpoint for the extractor
     batch_norm: bool = False          # training aid only: export folds it into the convolutions
+    head: str = "regression"          # "regression" (the paper) | "bins" (annealed mean of ab bins)
+    temperature: float = 0.38         # annealed-mean temperature of the bins head (Zhang et al.'s value)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,21 +81,51 @@ class Fusion(nn.Module):
         return F.relu(self.conv(torch.cat([features, grid], dim=1)))
 
 
-class Decoder(nn.Module):
-    def __init__(self, in_channels: int, width: float = 1.0, batch_norm: bool = False):
+class AnnealedMean(nn.Module):
+    """Logits over the ab bins -> softmax(logits / T) -> the expected bin centre (a 1x1 conv with fixed weights)."""
+
+    def __init__(self, in_channels: int, temperature: float):
         super().__init__()
+        centers = bin_centers()
+        self.logits = nn.Conv2d(in_channels, centers.shape[1], 1)
+        self.register_buffer("centers", centers[:, :, None, None], persistent=False)
+        self.temperature = temperature
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return F.conv2d(torch.softmax(self.logits(features) / self.temperature, dim=1), self.centers)
+
+
+class Decoder(nn.Module):
+    """conv128, up, conv64, conv64, up, conv32, head, up. The regression head's layers keep the paper's
+    indices in `layers` (checkpoints depend on them); the bins head sits in `head`."""
+
+    def __init__(self, in_channels: int, width: float = 1.0, batch_norm: bool = False,
+                 head: str = "regression", temperature: float = 0.38):
+        super().__init__()
+        if head not in ("regression", "bins"):
+            raise ValueError(f"unknown head {head!r} (expected 'regression' or 'bins')")
         c128, c64, c32 = (_channels(c, width) for c in (128, 64, 32))
         up = lambda: nn.Upsample(scale_factor=2, mode="nearest")  # noqa: E731
-        self.layers = nn.Sequential(
-            *_conv_relu(in_channels, c128, batch_norm=batch_norm), up(),
-            *_conv_relu(c128, c64, batch_norm=batch_norm),
-            *_conv_relu(c64, c64, batch_norm=batch_norm), up(),
-            *_conv_relu(c64, c32, batch_norm=batch_norm),
-            _conv(c32, 2), nn.Tanh(), up(),
-        )
+        body = [*_conv_relu(in_channels, c128, batch_norm=batch_norm), up(),
+                *_conv_relu(c128, c64, batch_norm=batch_norm),
+                *_conv_relu(c64, c64, batch_norm=batch_norm), up(),
+                *_conv_relu(c64, c32, batch_norm=batch_norm)]
+        if head == "regression":
+            self.layers = nn.Sequential(*body, _conv(c32, 2), nn.Tanh(), up())
+            self.head = None
+        else:
+            self.layers = nn.Sequential(*body)
+            self.head = AnnealedMean(c32, temperature)
+            self.up = up()
+        self.head_prefix = "colorizer.decoder." + (f"layers.{len(body)}." if head == "regression" else "head.")
 
     def forward(self, fused: torch.Tensor) -> torch.Tensor:
-        return self.layers(fused)
+        features = self.layers(fused)
+        return features if self.head is None else self.up(self.head(features))
+
+    def training_output(self, fused: torch.Tensor) -> torch.Tensor:
+        """What the loss takes: ab for the regression head, bin logits at H/2 x W/2 for the bins head."""
+        return self.forward(fused) if self.head is None else self.head.logits(self.layers(fused))
 
 
 class Colorizer(nn.Module):
@@ -98,10 +135,14 @@ class Colorizer(nn.Module):
         super().__init__()
         self.encoder = Encoder(config.width, config.batch_norm)
         self.fusion = Fusion(self.encoder.out_channels, config.embedding_width, config.width)
-        self.decoder = Decoder(self.fusion.out_channels, config.width, config.batch_norm)
+        self.decoder = Decoder(self.fusion.out_channels, config.width, config.batch_norm, config.head,
+                               config.temperature)
 
     def forward(self, l: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.fusion(self.encoder(l), embedding))
+
+    def training_output(self, l: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        return self.decoder.training_output(self.fusion(self.encoder(l), embedding))
 
 
 class Koalarization(nn.Module):
@@ -122,6 +163,10 @@ class Koalarization(nn.Module):
 
     def forward(self, l: torch.Tensor) -> torch.Tensor:
         return self.colorizer(l, self.embed(l))
+
+    def training_output(self, l: torch.Tensor) -> torch.Tensor:
+        """The loss's input (see Decoder.training_output)."""
+        return self.colorizer.training_output(l, self.embed(l))
 
 
 def parameter_groups(model: Koalarization, train_parts: str):

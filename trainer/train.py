@@ -39,6 +39,29 @@ def build_model(config: Dict) -> Koalarization:
     return model
 
 
+def load_initial_weights(model: Koalarization, weights: Dict[str, torch.Tensor]) -> List[str]:
+    """Fine-tuning start: every layer from the checkpoint, except a head of another kind, which starts fresh
+    (e.g. a bins head on a regression model's body). Returns the keys that start fresh."""
+    weights = {k: v.float() if v.is_floating_point() else v for k, v in weights.items()}
+    own = model.state_dict()
+    head = model.colorizer.decoder.head_prefix
+    fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
+    mismatched = [k for k in fresh if not k.startswith(head)]
+    if mismatched:
+        raise ValueError("the start checkpoint does not fit this architecture (width, extractor?): "
+                         + ", ".join(mismatched[:4]))
+    model.load_state_dict({k: v for k, v in weights.items() if k in own and k not in fresh}, strict=not fresh)
+    return fresh
+
+
+def loss_name(config: Dict) -> str:
+    """The bins head trains with the bins cross-entropy, the regression head with a regression loss."""
+    loss, head = config["train"]["loss"], config["model"]["head"]
+    if (loss == "bins") != (head == "bins"):
+        raise ValueError(f"train.loss {loss!r} does not fit model.head {head!r} (the bins head needs loss 'bins')")
+    return loss
+
+
 def load_datasets(config: Dict):
     data = config["data"]
     train_photos = load_sources(data["train"], data["exclude"])
@@ -140,6 +163,7 @@ def _save(path: str, payload: Dict) -> None:
 
 def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
     opts = config["train"]
+    loss = loss_name(config)
     torch.set_num_threads(opts["threads"] or os.cpu_count() or 1)
     torch.manual_seed(opts["seed"])
     os.makedirs(run_dir, exist_ok=True)
@@ -162,8 +186,9 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
             group["lr"] = opts["lr"]
         state = saved["state"]
     elif config.get("init_from"):  # fine-tuning: a checkpoint or an exported model's weights.pt
-        weights = torch.load(config["init_from"], map_location="cpu")["model"]
-        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
+        fresh = load_initial_weights(model, torch.load(config["init_from"], map_location="cpu")["model"])
+        if fresh:
+            emit("warning", message=f"the start checkpoint has another head: {', '.join(fresh)} start fresh")
     average = WeightAverage(model, opts["ema"]) if opts["ema"] else None
     if average and saved and saved.get("ema"):
         average.model.load_state_dict(saved["ema"])
@@ -176,7 +201,7 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
     batch_size = opts["batch_size"]
     steps_per_epoch = max(1, len(train_set) // batch_size)
     total_steps = opts["max_steps"] or opts["epochs"] * steps_per_epoch
-    loss_fn = make_loss(opts["loss"], table)
+    loss_fn = make_loss(loss, table)
     stop = StopFlag()
     emit("start", runDir=run_dir, device=str(device), resumed=state["step"] > 0, step=state["step"], totalSteps=total_steps,
          trainCount=len(train_set), valCount=len(val_set), stepsPerEpoch=steps_per_epoch,
@@ -223,7 +248,7 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
         random.Random(opts["seed"] * 100003 + state["epoch"]).shuffle(order)
         while state["position"] + batch_size <= len(order) and state["step"] < total_steps:
             l, ab = _batch(train_set, order[state["position"]: state["position"] + batch_size], device)
-            loss = loss_fn(model(l), ab)
+            loss = loss_fn(model.training_output(l), ab)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

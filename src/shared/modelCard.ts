@@ -9,6 +9,8 @@ export const ModelCardSchema = z.looseObject({
   architecture: z.looseObject({
     name: z.string(),
     width: z.number().positive().optional(),
+    head: z.enum(['regression', 'bins']).optional(),
+    temperature: z.number().positive().optional(),
     parameters: z.number().int().optional()
   }),
   extractor: z.object({

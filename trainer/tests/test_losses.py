@@ -1,15 +1,54 @@
-"""Rebalanced regression loss and the weight average."""
+"""Rebalanced regression loss, the bins head's cross-entropy, and the weight average."""
 import unittest
 
 import torch
 
-from trainer.losses import BINS, MAX_WEIGHT, ab_bin_index, ab_prior, make_loss, rebalance_weights
+from trainer.losses import (BINS, MAX_WEIGHT, ab_bin_index, ab_prior, bin_centers, bins_cross_entropy, make_loss,
+                            rebalance_weights, soft_encode)
+from trainer.model import AnnealedMean
 from trainer.train import WeightAverage
 
 
 def ab_field(values, size: int = 8) -> torch.Tensor:
     """[N, 2, size, size] scaled ab, each photo one flat colour given in ab units."""
     return torch.stack([torch.tensor(v, dtype=torch.float32).view(2, 1, 1).expand(2, size, size) / 128 for v in values])
+
+
+class BinsTest(unittest.TestCase):
+    def test_soft_encoding_gives_back_the_colour(self):
+        ab = ab_field([(0, 0), (63, -27), (-85, 90), (97, 94)])
+        indices, weights = soft_encode(ab)
+        self.assertTrue(torch.allclose(weights.sum(dim=1), torch.ones(4, 8, 8)))
+        decoded = (bin_centers()[:, indices] * weights).sum(dim=2).permute(1, 0, 2, 3)
+        self.assertLess((decoded - ab).abs().max().item(), 1e-5)
+
+    def test_cross_entropy_is_lowest_for_the_true_colours_bins(self):
+        target = ab_field([(40, 20)], size=4)
+        indices, weights = soft_encode(target)
+        right = torch.full((1, BINS * BINS, 4, 4), -10.0).scatter(1, indices, weights.log().clamp(min=-10))
+        wrong = torch.full((1, BINS * BINS, 4, 4), -10.0).scatter(1, soft_encode(-target)[0], 0.0)
+        self.assertLess(bins_cross_entropy(right, target).item(), bins_cross_entropy(wrong, target).item() - 5)
+
+    def test_cross_entropy_compares_at_the_logits_resolution(self):
+        target = ab_field([(40, 20)], size=8)
+        self.assertEqual(make_loss("bins")(torch.zeros(1, BINS * BINS, 4, 4, requires_grad=True), target).dim(), 0)
+
+    def test_annealed_mean_is_the_mean_at_t1_and_the_mode_as_t_falls(self):
+        """Pixels that are red 3 times in 5 and blue twice: T = 1 averages them towards grey, T -> 0 picks red."""
+        red, blue = ab_field([(62, 42)], size=1), ab_field([(-18, -58)], size=1)  # bin centres
+        logits = torch.full((1, BINS * BINS, 1, 1), -30.0)
+        logits[0, ab_bin_index(red).item()] = torch.tensor(3.0).log()
+        logits[0, ab_bin_index(blue).item()] = torch.tensor(2.0).log()
+
+        def annealed(temperature: float) -> torch.Tensor:
+            head = AnnealedMean(1, temperature)
+            head.logits = torch.nn.Identity()
+            return head(logits)
+
+        self.assertTrue(torch.allclose(annealed(1.0), 0.6 * red + 0.4 * blue, atol=1e-4))
+        self.assertTrue(torch.allclose(annealed(0.05), red, atol=1e-3))
+        chroma = lambda ab: ab.norm(dim=1).item()  # noqa: E731
+        self.assertGreater(chroma(annealed(0.38)), chroma(annealed(1.0)))
 
 
 class RebalancingTest(unittest.TestCase):

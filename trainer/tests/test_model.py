@@ -61,6 +61,35 @@ class ModelTest(unittest.TestCase):
         self.assertNotIn("BatchNormalization", ops)
         self.assertEqual(ops.count("Conv"), plain_ops.count("Conv"))
 
+    def test_bins_head_outputs_ab_and_trains_on_half_resolution_logits(self):
+        from trainer.losses import BINS
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8, head="bins"))
+        l = torch.rand(2, 1, 48, 80) * 2 - 1
+        ab = model.eval()(l)
+        self.assertEqual(tuple(ab.shape), (2, 2, 48, 80))
+        self.assertLessEqual(ab.abs().max().item(), 1.0)
+        self.assertEqual(tuple(model.training_output(l).shape), (2, BINS * BINS, 24, 40))
+        regression = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8))
+        shared = set(regression.state_dict()) & set(model.state_dict())
+        self.assertEqual(set(model.state_dict()) - shared, {"colorizer.decoder.head.logits.weight",
+                                                           "colorizer.decoder.head.logits.bias"})
+
+    def test_bins_head_exports_to_a_graph_from_l_to_ab(self):
+        import os
+        import tempfile
+        import onnx
+        from trainer.export import export_onnx
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8, head="bins"))
+        with tempfile.TemporaryDirectory() as out:
+            export_onnx(model.eval(), out, fp16_storage=True)
+            graph = onnx.load(os.path.join(out, "colorizer.onnx")).graph
+        self.assertEqual([o.name for o in graph.output], ["ab"])
+        self.assertIn("Softmax", [node.op_type for node in graph.node])
+
+    def test_unknown_head_is_refused(self):
+        with self.assertRaises(ValueError):
+            Koalarization(ModelConfig(head="classes"))
+
     def test_decoder_only_training_keeps_the_frozen_encoders_statistics(self):
         from trainer.model import set_training_mode
         model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8, batch_norm=True))

@@ -100,6 +100,32 @@ class TrainSmokeTest(unittest.TestCase):
         # Starting from the trained weights, not from scratch: as good as the base model (fp16 rounding aside).
         self.assertAlmostEqual(first_eval["valLoss"], base_eval["valLoss"], delta=base_eval["valLoss"] * 0.05 + 1e-4)
 
+    def test_a_bins_head_starts_from_a_regression_models_body(self):
+        out = os.path.join(self.tmp.name, "regression-model")
+        run_trainer("export", "--checkpoint", os.path.join(self.run_dir, "best.pt"), "--out", out, "--id", "r", "--name", "R")
+        data = ["-o", f"data.train=[{json.dumps(self.photos)}]", "-o", "data.val=[]"]
+        run_dir = os.path.join(self.tmp.name, "bins")
+        events = run_trainer("train", "--run-dir", run_dir, "--init-from", os.path.join(out, "weights.pt"), *TINY, *data,
+                             "-o", "model.head=bins", "-o", "train.loss=bins", "-o", "train.max_steps=10")
+        fresh = [e["message"] for e in events if e["event"] == "warning" and "another head" in e["message"]]
+        self.assertEqual(len(fresh), 1)
+        self.assertIn("colorizer.decoder.head.logits.weight", fresh[0])
+        self.assertNotIn("encoder", fresh[0])
+        self.assertEqual(events[-1]["event"], "done")
+        model_dir = os.path.join(self.tmp.name, "bins-model")
+        run_trainer("export", "--checkpoint", os.path.join(run_dir, "last.pt"), "--out", model_dir, "--id", "b",
+                    "--name", "B", "--temperature", "0.5")
+        with open(os.path.join(model_dir, "model.json")) as handle:
+            architecture = json.load(handle)["architecture"]
+        self.assertEqual((architecture["head"], architecture["temperature"]), ("bins", 0.5))
+
+    def test_a_loss_that_does_not_fit_the_head_is_refused(self):
+        result = subprocess.run([sys.executable, "-m", "trainer", "train", "--run-dir", os.path.join(self.tmp.name, "x"),
+                                 *TINY, "-o", "model.head=bins", "-o", "train.loss=mse"],
+                                cwd=REPO, capture_output=True, text=True)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("needs loss 'bins'", json.loads(result.stdout.splitlines()[-1])["message"])
+
 
 class AveragedRebalancedRunTest(unittest.TestCase):
     """EMA + rebalanced loss: the averaged weights are what is scored, and both survive a resume."""

@@ -9,7 +9,7 @@ import { requirePython, PythonEnvironmentError, type PythonCommand } from './pyt
 import { TrainerFailure, TrainerProcess } from './trainerProcess'
 import type { TrainerEvent } from './trainerEvents'
 import { prepareCollection } from './prepareCollection'
-import { resolveFinetuneOptions, stepsPerEpoch, trainerArgs, type BaseArchitecture, type FinetuneOptions } from './finetuneOptions'
+import { resolveFinetuneOptions, stepsPerEpoch, trainerArgs, architectureOf, type FinetuneOptions } from './finetuneOptions'
 import { ACTIVE_STATES, FINAL_STATES, JobStore, type JobRecord, type JobState } from './jobStore'
 import { annotateCard, asStoredScores, compareOnHeldout, heldoutPhotos, installModelFolder, uniqueModelId, verdict } from './finetuneResult'
 
@@ -373,12 +373,7 @@ export class FinetuneService {
     const jobDir = this.jobDir(record.id)
     const runDir = join(jobDir, 'run')
     const card = base.card
-    const architecture: BaseArchitecture = {
-      extractor: card.extractor.kind,
-      extractorInputSize: card.extractor.inputSize,
-      embeddingWidth: card.extractor.embeddingWidth,
-      width: card.architecture.width ?? 1
-    }
+    const architecture = architectureOf(card)
     const args = trainerArgs(record.options, {
       runDir, initFrom: join(base.dir, card.weights?.file ?? 'weights.pt'), trainDir: data.trainDir, heldoutDir: data.heldoutDir,
       trainCount: data.train, previewPhoto: data.previewPhoto, previewDir: join(jobDir, 'previews'), architecture, name: `finetune-${record.id}`

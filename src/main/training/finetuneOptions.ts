@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ModelCard } from '../../shared/modelCard'
 import { HOLDOUT_FRACTION, HOLDOUT_MIN, MIN_USABLE_PHOTOS } from './prepareCollection'
 
 /** Options of a fine-tuning job; every field has a default (see DEFAULT_FINETUNE_OPTIONS). */
@@ -65,6 +66,21 @@ export interface BaseArchitecture {
   extractorInputSize: number
   embeddingWidth: number
   width: number
+  /** 'regression' (the paper's ab output) or 'bins' (annealed mean of ab bins; trains with the bins loss). */
+  head: 'regression' | 'bins'
+  /** Annealed-mean temperature of a bins head. */
+  temperature?: number
+}
+
+export function architectureOf(card: ModelCard): BaseArchitecture {
+  return {
+    extractor: card.extractor.kind,
+    extractorInputSize: card.extractor.inputSize,
+    embeddingWidth: card.extractor.embeddingWidth,
+    width: card.architecture.width ?? 1,
+    head: card.architecture.head ?? 'regression',
+    temperature: card.architecture.temperature
+  }
 }
 
 export interface TrainerPlan {
@@ -105,6 +121,9 @@ export function trainerArgs(options: FinetuneOptions, plan: TrainerPlan, resume:
     ...o('model.extractor_input_size', plan.architecture.extractorInputSize),
     ...o('model.embedding_width', plan.architecture.embeddingWidth),
     ...o('model.width', plan.architecture.width),
+    ...o('model.head', plan.architecture.head),
+    ...(plan.architecture.temperature !== undefined ? o('model.temperature', plan.architecture.temperature) : []),
+    ...o('train.loss', plan.architecture.head === 'bins' ? 'bins' : 'mse'),
     ...o('data.train', [plan.trainDir]),
     ...o('data.val', [plan.heldoutDir]),
     ...o('data.val_limit', 0),
