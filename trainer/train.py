@@ -186,7 +186,8 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
             group["lr"] = opts["lr"]
         state = saved["state"]
     elif config.get("init_from"):  # fine-tuning: a checkpoint or an exported model's weights.pt
-        fresh = load_initial_weights(model, torch.load(config["init_from"], map_location="cpu")["model"])
+        start = torch.load(config["init_from"], map_location="cpu")
+        fresh = load_initial_weights(model, start.get("ema") or start["model"])  # a last.pt: its averaged weights
         if fresh:
             emit("warning", message=f"the start checkpoint has another head: {', '.join(fresh)} start fresh")
     average = WeightAverage(model, opts["ema"]) if opts["ema"] else None

@@ -154,6 +154,10 @@ class AveragedRebalancedRunTest(unittest.TestCase):
                 best = torch.load(os.path.join(run_dir, "best.pt"))["model"]
                 self.assertTrue(all(torch.equal(best[k], final["ema"][k]) for k in best))
                 self.assertFalse(all(torch.equal(best[k], final["model"][k]) for k in best))
+            started = run_trainer("train", "--run-dir", os.path.join(tmp, "from-last"), "--init-from",
+                                  os.path.join(run_dir, "last.pt"), *options, "-o", "train.max_steps=1")
+            first_eval = next(e for e in started if e["event"] == "eval")  # starting from last.pt = from its average
+            self.assertAlmostEqual(first_eval["rawValLoss"], evals[-1]["valLoss"], places=6)
             out = os.path.join(tmp, "model")  # exporting last.pt takes its averaged weights
             run_trainer("export", "--checkpoint", os.path.join(run_dir, "last.pt"), "--out", out, "--id", "a", "--name", "A")
             exported = torch.load(os.path.join(out, "weights.pt"))["model"]
