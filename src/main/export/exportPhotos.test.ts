@@ -116,9 +116,10 @@ describe('exportPhotos', () => {
     if (format === 'jpeg') expect(p3.chromaSubsampling).toBe('4:2:0')
 
     if (bits === 16) {
-      // Same picture as the 8-bit version, widened to 16 bits.
-      const wide = await sharp(join(folder, 'grandma.tif')).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer()
-      const narrow = await sharp(store.getResult(versions.get(ids.grandma)!.at(-1)!)!.outputPath!).removeAlpha().raw().toBuffer()
+      // Same pixel values as the 8-bit version, widened to 16 bits. Both are read as stored (ignoreIcc): sharp
+      // would otherwise convert only the 8-bit read to sRGB, which moves saturated colours a long way.
+      const wide = await sharp(join(folder, 'grandma.tif'), { ignoreIcc: true }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer()
+      const narrow = await sharp(store.getResult(versions.get(ids.grandma)!.at(-1)!)!.outputPath!, { ignoreIcc: true }).removeAlpha().raw().toBuffer()
       const wideMean = new Uint16Array(wide.buffer, wide.byteOffset, wide.length / 2).reduce((s, v) => s + v, 0) / (wide.length / 2) / 256
       const narrowMean = narrow.reduce((s, v) => s + v, 0) / narrow.length
       expect(Math.abs(wideMean - narrowMean)).toBeLessThan(2) // libvips widens by x256 (not x257), through its colour pipeline
