@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--name", required=True)
     export.add_argument("--card-extra", default="", help="JSON (or a JSON file) merged into model.json")
     export.add_argument("--temperature", type=float, default=None,
-                        help="annealed-mean temperature of a bins head (lower: more saturated)")
+                        help="annealed-mean temperature of a bins head (1: the mean; lower: nearer the most likely colour)")
     export.add_argument("--fp32-storage", action="store_true", help="store ONNX weights as fp32 (default: fp16, half the size)")
     return parser
 

@@ -5,8 +5,9 @@ every H/8 x W/8 position -> 1x1 conv to 256 -> decoder with nearest-neighbour up
 Input: L scaled to [-1, 1], [N, 1, H, W] with H, W multiples of 8. Output: ab in [-1, 1], [N, 2, H, W].
 
 Head "regression" is the paper's (conv to 2 channels + tanh). Head "bins" (Zhang et al., 2016) predicts a
-distribution over a grid of ab bins and outputs its annealed mean, softmax(logits / T) . centres, which is
-more saturated than the plain mean for T < 1; the exported graph still maps L to ab.
+distribution over a grid of ab bins and outputs its annealed mean, softmax(logits / T) . centres: the
+plain mean at T = 1, nearer the most likely bin for T < 1 (vivid only where that bin is; see EXPERIMENTS.md);
+the exported graph still maps L to ab.
 """
 from dataclasses import dataclass, asdict
 
