@@ -22,7 +22,9 @@ export const ModelCardSchema = z.looseObject({
   colorizer: z.looseObject({
     file: z.string(),
     spatialMultiple: z.number().int().positive(),
-    trainedSize: z.number().int().positive().nullish()
+    trainedSize: z.number().int().positive().nullish(),
+    /** Largest shorter side the graph may run at (heads whose memory grows steeply with size set one). */
+    maxWorkingSize: z.number().int().positive().optional()
   }),
   /** PyTorch weights for fine-tuning (absent on models that can only be run). */
   weights: z.object({ file: z.string(), format: z.string() }).optional(),

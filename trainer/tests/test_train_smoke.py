@@ -116,8 +116,9 @@ class TrainSmokeTest(unittest.TestCase):
         run_trainer("export", "--checkpoint", os.path.join(run_dir, "last.pt"), "--out", model_dir, "--id", "b",
                     "--name", "B", "--temperature", "0.5")
         with open(os.path.join(model_dir, "model.json")) as handle:
-            architecture = json.load(handle)["architecture"]
-        self.assertEqual((architecture["head"], architecture["temperature"]), ("bins", 0.5))
+            card = json.load(handle)
+        self.assertEqual((card["architecture"]["head"], card["architecture"]["temperature"]), ("bins", 0.5))
+        self.assertEqual(card["colorizer"]["maxWorkingSize"], 512)
 
     def test_a_loss_that_does_not_fit_the_head_is_refused(self):
         result = subprocess.run([sys.executable, "-m", "trainer", "train", "--run-dir", os.path.join(self.tmp.name, "x"),

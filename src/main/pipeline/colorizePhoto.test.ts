@@ -42,6 +42,18 @@ describe('colorizePhoto with the bundled default model', () => {
     expect(chroma[2]! / chroma[1]!).toBeGreaterThan(1.6)
   })
 
+  it("never runs the graph above the model's largest working size", async () => {
+    const installed = await new ModelRegistry([{ dir: BUNDLED_MODELS_DIR, origin: 'bundled' }]).resolve('default')
+    const card = { ...installed.card, colorizer: { ...installed.card.colorizer, maxWorkingSize: 64 } }
+    const capped = await ColorizerModel.load({ ...installed, card })
+    try {
+      const report = await colorizePhoto(capped, join(dir, 'grey.png'), join(dir, 'capped.png'), { format: 'png', workingSize: 256 })
+      expect(report.working).toEqual({ width: 88, height: 64 })
+    } finally {
+      await capped.release()
+    }
+  })
+
   it('refuses a colour photo unless asked to recolour it', async () => {
     await expect(colorizePhoto(model, join(dir, 'colour.jpg'), join(dir, 'c.jpg'), { format: 'jpeg' })).rejects.toBeInstanceOf(AlreadyInColourError)
     const report = await colorizePhoto(model, join(dir, 'colour.jpg'), join(dir, 'c.jpg'), { format: 'jpeg', recolor: true })

@@ -43,7 +43,8 @@ export async function colorizePhoto(
   }
   const decoded = performance.now()
 
-  const requested = clamp(options.workingSize ?? DEFAULT_WORKING_SIZE, MIN_WORKING_SIZE, MAX_WORKING_SIZE)
+  const largest = Math.min(MAX_WORKING_SIZE, model.card.colorizer.maxWorkingSize ?? MAX_WORKING_SIZE)
+  const requested = clamp(options.workingSize ?? DEFAULT_WORKING_SIZE, MIN_WORKING_SIZE, largest)
   const working = workingSize(info.width, info.height, requested, model.card.colorizer.spatialMultiple)
   const chroma = await predictChroma(model, inputPath, working)
   const inferred = performance.now()
