@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
 import type { LabImage, PhotoInfo } from './photoReader'
-import { encodeVipsLabFloat } from './vipsFile'
+import { writeVipsLabFloat } from './vipsFile'
 import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
 
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'tiff', 'webp'] as const
@@ -61,7 +61,7 @@ export async function writeColorizedPhoto(
   const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.partial`)
   const { exif, iptc, icc, xmp } = original.metadata
   try {
-    await writeFile(labFile, encodeVipsLabFloat(lab.width, lab.height, lab.channels, lab.data, { 'exif-data': exif, 'iptc-data': iptc }))
+    await writeVipsLabFloat(labFile, lab.width, lab.height, lab.channels, lab.data, { 'exif-data': exif, 'iptc-data': iptc })
     let image = sharp(labFile, { limitInputPixels: false })
       .toColourspace('srgb')
       .keepMetadata()

@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises'
+
 /**
  * Minimal writer for the libvips native `.v` format, used to hand float CIE Lab
  * pixels to sharp/libvips (sharp's raw-pixel input cannot be tagged as Lab).
@@ -39,6 +41,34 @@ export function encodeVipsLabFloat(
   data: Float32Array,
   metadata: Record<string, Buffer | undefined> = {}
 ): Buffer {
+  return Buffer.concat(vipsLabFloatParts(width, height, bands, data, metadata))
+}
+
+/** Writes the same bytes as encodeVipsLabFloat to `path` without copying the pixels into one buffer first. */
+export async function writeVipsLabFloat(
+  path: string,
+  width: number,
+  height: number,
+  bands: number,
+  data: Float32Array,
+  metadata: Record<string, Buffer | undefined> = {}
+): Promise<void> {
+  const file = await open(path, 'w')
+  try {
+    await file.writev(vipsLabFloatParts(width, height, bands, data, metadata))
+  } finally {
+    await file.close()
+  }
+}
+
+/** Header, pixels (a view of `data` on little-endian hosts) and the optional metadata trailer. */
+function vipsLabFloatParts(
+  width: number,
+  height: number,
+  bands: number,
+  data: Float32Array,
+  metadata: Record<string, Buffer | undefined>
+): Buffer[] {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`invalid size ${width}x${height}`)
   }
@@ -47,30 +77,30 @@ export function encodeVipsLabFloat(
   if (data.length !== expected) {
     throw new RangeError(`data has ${data.length} floats, expected ${expected}`)
   }
-  const out = Buffer.allocUnsafe(VIPS_HEADER_BYTES + expected * 4)
-  out.fill(0, 0, VIPS_HEADER_BYTES)
-  out[0] = 0xb6
-  out[1] = 0xa6
-  out[2] = 0xf2
-  out[3] = 0x08
-  out.writeInt32LE(width, 4)
-  out.writeInt32LE(height, 8)
-  out.writeInt32LE(bands, 12)
-  out.writeInt32LE(32, 16)
-  out.writeInt32LE(VIPS_FORMAT_FLOAT, 20)
-  out.writeInt32LE(0, 24)
-  out.writeInt32LE(VIPS_INTERPRETATION_LAB, 28)
-  out.writeFloatLE(1, 32)
-  out.writeFloatLE(1, 36)
+  const header = Buffer.alloc(VIPS_HEADER_BYTES)
+  header[0] = 0xb6
+  header[1] = 0xa6
+  header[2] = 0xf2
+  header[3] = 0x08
+  header.writeInt32LE(width, 4)
+  header.writeInt32LE(height, 8)
+  header.writeInt32LE(bands, 12)
+  header.writeInt32LE(32, 16)
+  header.writeInt32LE(VIPS_FORMAT_FLOAT, 20)
+  header.writeInt32LE(0, 24)
+  header.writeInt32LE(VIPS_INTERPRETATION_LAB, 28)
+  header.writeFloatLE(1, 32)
+  header.writeFloatLE(1, 36)
   // 40..63 stay zero (Length, Compression, Level, Xoffset, Yoffset, padding).
-  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  if (isLittleEndianHost) {
-    out.set(pixels, VIPS_HEADER_BYTES)
-  } else {
-    for (let i = 0; i < expected; i++) out.writeFloatLE(data[i]!, VIPS_HEADER_BYTES + i * 4)
-  }
   const trailer = metadataTrailer(metadata)
-  return trailer ? Buffer.concat([out, trailer]) : out
+  return [header, littleEndianPixels(data), ...(trailer ? [trailer] : [])]
+}
+
+function littleEndianPixels(data: Float32Array): Buffer {
+  if (isLittleEndianHost) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const pixels = Buffer.allocUnsafe(data.byteLength)
+  for (let i = 0; i < data.length; i++) pixels.writeFloatLE(data[i]!, i * 4)
+  return pixels
 }
 
 /** Field names are libvips's own (e.g. "exif-data"); values go out as base64 VipsBlob fields. */
