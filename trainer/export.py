@@ -1,4 +1,5 @@
 """Export a checkpoint to the app's model format: extractor.onnx, colorizer.onnx and model.json."""
+import copy
 import datetime
 import json
 import os
@@ -7,6 +8,7 @@ from typing import Dict
 import torch
 
 from . import color
+from .losses import gamut_bins
 from .model import SPATIAL_MULTIPLE, Koalarization, ModelConfig
 
 # The bins head holds 676 logits per pixel at half the working size: measured peak memory of one 3:2 photo on the
@@ -64,6 +66,15 @@ def store_weights_as_fp16(path: str) -> None:
     onnx.save(graph_model, path)
 
 
+def inference_colorizer(model: Koalarization) -> torch.nn.Module:
+    """The colorizer graph the app runs: a bins head scores only the in-gamut bins (weights.pt keeps them all)."""
+    if model.config.head != "bins":
+        return model.colorizer
+    colorizer = copy.deepcopy(model.colorizer)
+    colorizer.decoder.head = colorizer.decoder.head.keeping_bins(gamut_bins())
+    return colorizer
+
+
 def export_onnx(model: Koalarization, out_dir: str, fp16_storage: bool = False) -> Dict[str, str]:
     os.makedirs(out_dir, exist_ok=True)
     size = model.config.extractor_input_size
@@ -73,7 +84,7 @@ def export_onnx(model: Koalarization, out_dir: str, fp16_storage: bool = False) 
         torch.onnx.export(model.extractor, (torch.zeros(1, 1, size, size),), paths["extractor"],
                           input_names=["l"], output_names=["embedding"],
                           dynamic_axes={"l": {0: "batch"}, "embedding": {0: "batch"}}, opset_version=OPSET)
-        torch.onnx.export(model.colorizer, (torch.zeros(1, 1, 64, 96), torch.zeros(1, model.config.embedding_width)),
+        torch.onnx.export(inference_colorizer(model), (torch.zeros(1, 1, 64, 96), torch.zeros(1, model.config.embedding_width)),
                           paths["colorizer"], input_names=["l", "embedding"], output_names=["ab"],
                           dynamic_axes={"l": {0: "batch", 2: "height", 3: "width"}, "embedding": {0: "batch"},
                                         "ab": {0: "batch", 2: "height", 3: "width"}}, opset_version=OPSET)
@@ -96,7 +107,8 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
             "paper": "Baldassarre, Morin, Rodes-Guirao: Deep Koalarization (2017)",
             "width": model.config.width,
             "head": model.config.head,
-            **({"temperature": model.config.temperature} if model.config.head == "bins" else {}),
+            **({"temperature": model.config.temperature, "inferenceBins": len(gamut_bins())}
+               if model.config.head == "bins" else {}),
             "parameters": sum(p.numel() for p in model.parameters()),
         },
         "extractor": {"kind": model.config.extractor, "file": "extractor.onnx",

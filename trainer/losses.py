@@ -37,6 +37,16 @@ def bin_centers() -> torch.Tensor:
     return torch.stack([a.flatten(), b.flatten()])
 
 
+def gamut_bins(levels: int = 64) -> torch.Tensor:
+    """Flat indices of the bins that the soft encoding of some sRGB colour touches (Zhang et al.'s "in-gamut"
+    bins): the others never get a training target, so a trained head gives them no probability to speak of."""
+    from .color import scale_ab, srgb_to_lab
+    steps = torch.linspace(0, 1, levels)
+    rgb = torch.stack(torch.meshgrid(steps, steps, steps, indexing="ij")).reshape(1, 3, -1, 1)
+    indices, weights = soft_encode(scale_ab(srgb_to_lab(rgb)[:, 1:]))
+    return torch.unique(indices[weights > 0])
+
+
 def soft_encode(ab_scaled: torch.Tensor) -> tuple:
     """[N, 2, H, W] scaled ab -> the 4 surrounding bins ([N, 4, H, W] flat indices) and their bilinear weights
     ([N, 4, H, W], summing to 1), so the weighted mean of the bin centres gives back the ab (inside the grid)."""

@@ -9,6 +9,7 @@ distribution over a grid of ab bins and outputs its annealed mean, softmax(logit
 plain mean at T = 1, nearer the most likely bin for T < 1 (vivid only where that bin is; see EXPERIMENTS.md);
 the exported graph still maps L to ab.
 """
+import copy
 from dataclasses import dataclass, asdict
 
 import torch
@@ -94,6 +95,16 @@ class AnnealedMean(nn.Module):
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         return F.conv2d(torch.softmax(self.logits(features) / self.temperature, dim=1), self.centers)
+
+    def keeping_bins(self, bins: torch.Tensor) -> "AnnealedMean":
+        """A copy that scores only `bins` (flat indices): what inference needs once out-of-gamut bins, which
+        training never targets, are dropped (less than half the cost of the full grid)."""
+        kept = copy.deepcopy(self)
+        kept.logits = nn.Conv2d(self.logits.in_channels, len(bins), 1)
+        kept.logits.weight.data = self.logits.weight.data[bins].clone()
+        kept.logits.bias.data = self.logits.bias.data[bins].clone()
+        kept.centers = self.centers[:, bins].clone()
+        return kept
 
 
 class Decoder(nn.Module):

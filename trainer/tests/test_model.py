@@ -84,7 +84,25 @@ class ModelTest(unittest.TestCase):
             export_onnx(model.eval(), out, fp16_storage=True)
             graph = onnx.load(os.path.join(out, "colorizer.onnx")).graph
         self.assertEqual([o.name for o in graph.output], ["ab"])
+        self.assertEqual(model.colorizer.decoder.head.logits.out_channels, 676)  # weights.pt keeps the full grid
         self.assertIn("Softmax", [node.op_type for node in graph.node])
+
+    def test_inference_head_drops_only_bins_that_training_never_targets(self):
+        from trainer.losses import BINS, bin_centers, gamut_bins
+        kept = gamut_bins()
+        centres = bin_centers()[:, kept] * 128
+        self.assertTrue(280 <= len(kept) <= 330)  # Zhang et al. count 313 on their grid
+        self.assertEqual(((centres[0].abs() < 10) & (centres[1].abs() < 10)).sum().item(), 4)  # the 4 around grey
+        self.assertFalse(((centres[0] < -100) & (centres[1] < -100)).any())  # no sRGB colour is there
+        model = Koalarization(ModelConfig(width=0.25, extractor_input_size=32, embedding_width=8, head="bins")).eval()
+        head = model.colorizer.decoder.head
+        dropped = torch.ones(BINS * BINS, dtype=torch.bool)
+        dropped[kept] = False
+        with torch.no_grad():
+            head.logits.bias[dropped] = -1e4  # what training does to them, in the limit
+            features = torch.randn(1, head.logits.in_channels, 6, 10)
+            self.assertLess((head.keeping_bins(kept)(features) - head(features)).abs().max().item(), 1e-6)
+        self.assertEqual(head.logits.out_channels, BINS * BINS)  # the original is untouched
 
     def test_unknown_head_is_refused(self):
         with self.assertRaises(ValueError):

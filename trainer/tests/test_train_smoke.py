@@ -119,6 +119,7 @@ class TrainSmokeTest(unittest.TestCase):
             card = json.load(handle)
         self.assertEqual((card["architecture"]["head"], card["architecture"]["temperature"]), ("bins", 0.5))
         self.assertEqual(card["colorizer"]["maxWorkingSize"], 512)
+        self.assertEqual(card["architecture"]["inferenceBins"], 302)
 
     def test_a_loss_that_does_not_fit_the_head_is_refused(self):
         result = subprocess.run([sys.executable, "-m", "trainer", "train", "--run-dir", os.path.join(self.tmp.name, "x"),
