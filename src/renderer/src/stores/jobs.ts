@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
-import { reactive, ref } from 'vue'
-import type { JobDto, JobProgressDto, ModelDto } from '../../../shared/api/schemas'
+import { computed, reactive, ref } from 'vue'
+import { DETAIL_MAX, type JobDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
 import { apiClient } from './app'
 import { useLibraryStore } from './library'
 
@@ -19,6 +19,11 @@ export const useJobsStore = defineStore('jobs', () => {
   const models = ref<ModelDto[]>([])
   const choices = reactive<ColorizeChoices>({ modelId: 'default', detail: 256, intensity: 1, recolor: false })
   const error = ref<string | null>(null)
+  /** The largest detail the chosen model runs at (some heads cap it; the pipeline clamps to it). */
+  const detailLimit = computed(() => {
+    const card = models.value.find((m) => m.id === choices.modelId)?.card
+    return Math.min(DETAIL_MAX, card?.colorizer.maxWorkingSize ?? DETAIL_MAX)
+  })
 
   async function load(): Promise<void> {
     models.value = await api.listModels()
@@ -62,5 +67,5 @@ export const useJobsStore = defineStore('jobs', () => {
   api.onEvent('jobProgress', (p) => progress.set(p.jobId, p))
   api.onEvent('versionCreated', (version) => useLibraryStore().touchImages(version.photoId))
 
-  return { jobs, progress, models, choices, error, load, refreshModels, colorize, pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob') }
+  return { jobs, progress, models, choices, detailLimit, error, load, refreshModels, colorize, pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob') }
 })
