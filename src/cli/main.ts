@@ -1,29 +1,17 @@
-import { colorizeCommand, colorizeUsage } from './commands/colorize'
-import { modelsCommand } from './commands/models'
-import { evalCommand, evalUsage } from './commands/eval'
-import { doctorCommand, doctorUsage, finetuneCommand, finetuneUsage } from './commands/finetune'
-import { serveCommand, serveUsage } from './commands/serve'
-import { UsageError } from './services'
+import { usage, UsageError } from './usage'
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  colorize: colorizeCommand,
-  models: modelsCommand,
-  eval: evalCommand,
-  finetune: finetuneCommand,
-  doctor: doctorCommand,
-  serve: serveCommand
+type Command = (argv: string[]) => Promise<number>
+
+// Each command is imported when it runs, so `--help` (and every command) loads only what it needs:
+// the native modules (sharp, onnxruntime, SQLite) take most of a start-up.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  colorize: async () => (await import('./commands/colorize')).colorizeCommand,
+  models: async () => (await import('./commands/models')).modelsCommand,
+  eval: async () => (await import('./commands/eval')).evalCommand,
+  finetune: async () => (await import('./commands/finetune')).finetuneCommand,
+  doctor: async () => (await import('./commands/finetune')).doctorCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand
 }
-
-const usage = `usage: koalarize <command> [options]
-
-commands:
-  ${colorizeUsage.split('\n').join('\n  ')}
-  koalarize models [--json]   list installed models and their cards
-  ${evalUsage.split('\n').join('\n  ')}
-  ${finetuneUsage.split('\n').join('\n  ')}
-  ${doctorUsage}
-  ${serveUsage.split('\n').join('\n  ')}
-`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -31,13 +19,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage)
     return command ? 0 : 2
   }
-  const run = COMMANDS[command]
-  if (!run) {
+  const load = COMMANDS[command]
+  if (!load) {
     process.stderr.write(`koalarize: unknown command '${command}'\n${usage}`)
     return 2
   }
   try {
-    return await run(rest)
+    return await (await load())(rest)
   } catch (error) {
     const message = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
       ? (error as Error).message

@@ -1,4 +1,4 @@
-import { UsageError } from './services'
+import { UsageError } from './usage'
 
 /** A numeric command-line option: undefined when absent, a UsageError naming the rule when invalid. */
 export function numberOption(name: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {

@@ -9,4 +9,4 @@ export function modelRegistry(): ModelRegistry {
   ])
 }
 
-export class UsageError extends Error {}
+export { UsageError } from './usage'

@@ -4,22 +4,11 @@ import { resolve } from 'node:path'
 import { ColorizerModel } from '../../main/inference/colorizerModel'
 import { colorizeBatch } from '../../main/batch/colorizeBatch'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWriter'
-import { DEFAULT_WORKING_SIZE } from '../../main/pipeline/workingSize'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
-import { modelRegistry, UsageError } from '../services'
+import { modelRegistry } from '../services'
+import { colorizeUsage, UsageError } from '../usage'
 import { numberBetween, wholeNumberBetween } from '../options'
-
-export const colorizeUsage = `koalarize colorize <file or folder> <output folder> [options]
-  --model <id or folder>   model to use (default: default)
-  --size <px>              working resolution, shorter side (default ${DEFAULT_WORKING_SIZE})
-  --intensity <x>          colour intensity, 1 = the model's own (default 1)
-  --format <f>             ${OUTPUT_FORMATS.join('|')} (default: the input's own format)
-  --quality <q>            JPEG/WebP quality 1-100 (default 92)
-  --recolor                also colorize photos that are already in colour, from their luminance
-  --overwrite              replace existing output files (inputs are never written)
-  --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
-  --threads <n>            inference threads (default: onnxruntime's choice)`
 
 export async function colorizeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -13,20 +13,9 @@ import {
 import { composeContactSheet } from '../../main/evaluation/contactSheet'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
-import { modelRegistry, UsageError } from '../services'
+import { modelRegistry } from '../services'
+import { evalUsage, UsageError } from '../usage'
 import { numberBetween, wholeNumberBetween } from '../options'
-
-export const evalUsage = `koalarize eval <folder or .tar of colour photos> [options]
-  --model <id or folder>   model to evaluate (default: default)
-  --limit <n>              only the first n photos, by name
-  --size <px>              evaluation size: photos whose shorter side is larger are
-                           downscaled to it first (default ${DEFAULT_EVAL_SIZE}); the network runs at it too
-  --intensity <x>          colour intensity, 0–4 (default 1: the model's own prediction)
-  --manifest <tsv>         manifest for per-source/category figures
-                           (default: manifest.tsv beside the .tar, or in the folder)
-  --report <folder>        write report.json and contact-sheet.jpg there
-  --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
-  --threads <n>            inference threads (default: onnxruntime's choice)`
 
 const CONTACT_SHEET_PHOTOS = 24
 

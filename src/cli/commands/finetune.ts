@@ -1,29 +1,11 @@
 import { parseArgs } from 'node:util'
 import { FinetuneService, type FinetuneEvent, type JobRecord } from '../../main/training/finetuneJob'
-import { DEFAULT_FINETUNE_OPTIONS, type FinetuneOptions } from '../../main/training/finetuneOptions'
+import type { FinetuneOptions } from '../../main/training/finetuneOptions'
 import type { HeldoutScores } from '../../main/training/jobStore'
 import { findPython, formatPythonReport } from '../../main/training/pythonEnvironment'
 import { ProgressBar, formatDuration } from '../progressBar'
-import { UsageError } from '../services'
+import { finetuneUsage, UsageError } from '../usage'
 import { numberOption } from '../options'
-
-const d = DEFAULT_FINETUNE_OPTIONS
-
-export const finetuneUsage = `koalarize finetune <folder of colour photos> --name <model name> [options]
-  --base <id or folder>   model to start from (default: ${d.baseModel}; it must include weights.pt)
-  --train decoder|all     layers to train: fusion + decoder (default), or all
-  --epochs <n>            passes over the photos (default ${d.epochs})
-  --minutes <m>           time budget for training (stops at whichever comes first)
-  --size <px>             training crop size, a multiple of 8 (default ${d.size})
-  --lr <x>                learning rate (default ${d.learningRate})
-  --patience <n>          stop after n epochs without held-out improvement (default ${d.patience}; 0: off)
-  --python <path>         Python with torch (default: $KOALARIZE_PYTHON, else auto-detected)
-  --steps <n>, --batch <n>, --threads <n>   caps for quick trials
-koalarize finetune --resume <job id>   continue a paused job (Ctrl-C pauses)
-koalarize finetune --list              fine-tuning jobs and their states
-koalarize finetune --check             the Python environment (same as koalarize doctor)`
-
-export const doctorUsage = 'koalarize doctor [--python <path>]   check the Python environment used for fine-tuning'
 
 const positiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
 

@@ -5,14 +5,7 @@ import { parseArgs } from 'node:util'
 import { createAppServices } from '../../main/app/createAppServices'
 import { APP_ROOT } from '../../main/models/paths'
 import { startWebHost } from '../../main/webhost/webHost'
-import { UsageError } from '../services'
-
-export const serveUsage = `koalarize serve [--port <n>] [--data-dir <dir>] [--open]
-  the studio in your browser: serves the built UI (run \`npm run build\` first) and the API on
-  127.0.0.1 only, with a random access token in the printed URL
-  --port <n>               port on 127.0.0.1 (default: a free one)
-  --data-dir <dir>         catalog, caches and user models (default: the app's user-data folder)
-  --open                   open the URL in the default browser`
+import { UsageError } from '../usage'
 
 /** The built renderer (electron-vite's output; KOALARIZE_RENDERER_DIR overrides); `serve` builds nothing at runtime. */
 export const rendererDir = (): string => process.env.KOALARIZE_RENDERER_DIR ?? join(APP_ROOT, 'out', 'renderer')

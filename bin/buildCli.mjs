@@ -1,0 +1,85 @@
+// Builds the CLI (src/cli/main.ts) into out/cli/ with esbuild: one ES module per command, split so that a
+// command loads only its own dependencies; npm packages stay external. `node bin/buildCli.mjs` builds it
+// now; bin/koalarize.mjs calls buildCli() itself when the bundle is missing or older than its sources.
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { MANIFEST, OUT_DIR, ROOT } from './cliBundle.mjs'
+
+const rootDir = fileURLToPath(ROOT)
+const outDir = fileURLToPath(OUT_DIR)
+const toPosix = (path) => path.split(sep).join('/')
+/** Outputs of earlier builds are removed once they are this old (a running CLI may still import them). */
+const PRUNE_AFTER_MS = 60 * 60 * 1000
+
+/**
+ * Source modules find files next to themselves through import.meta.url (the models folder, the colorize
+ * worker). In the bundle each keeps the URL of its source file, relative to the bundle so that the
+ * checkout can move.
+ */
+const sourceLocations = {
+  name: 'source-locations',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, ({ path }) => {
+      const code = readFileSync(path, 'utf8')
+      if (/import\.meta\.(dirname|filename)/.test(code)) throw new Error(`${path}: use import.meta.url (the CLI bundle rewrites only that)`)
+      const url = `new URL(${JSON.stringify(toPosix(relative(outDir, path)))}, import.meta.url).href`
+      return { contents: code.replaceAll('import.meta.url', url), loader: 'ts' }
+    })
+  }
+}
+
+/** Writes a file by rename, so that a CLI started meanwhile (or a parallel build) never reads half of it. */
+function writeAtomically(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`
+  writeFileSync(temporary, contents)
+  renameSync(temporary, path)
+}
+
+function pruneOldOutputs(keep) {
+  for (const name of readdirSync(outDir)) {
+    const path = `${outDir}${name}`
+    if (keep.has(name) || name === basename(fileURLToPath(MANIFEST))) continue
+    try {
+      if (Date.now() - statSync(path).mtimeMs > PRUNE_AFTER_MS) rmSync(path, { force: true })
+    } catch {
+      // Removed by a parallel build.
+    }
+  }
+}
+
+/** Builds the bundle; returns its entry's URL. Output names carry content hashes: parallel builds agree. */
+export async function buildCli() {
+  const { build } = await import('esbuild')
+  const builtAt = Date.now()
+  const result = await build({
+    absWorkingDir: rootDir,
+    entryPoints: { main: 'src/cli/main.ts' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir: outDir,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [sourceLocations]
+  })
+  mkdirSync(outDir, { recursive: true })
+  for (const file of result.outputFiles) writeAtomically(file.path, file.contents)
+  const entry = Object.keys(result.metafile.outputs).find((path) => result.metafile.outputs[path].entryPoint)
+  const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules'))
+  writeAtomically(fileURLToPath(MANIFEST), JSON.stringify({ entry: basename(entry), builtAt, inputs }, null, 1))
+  pruneOldOutputs(new Set(result.outputFiles.map((file) => basename(file.path))))
+  return new URL(basename(entry), OUT_DIR).href
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const entry = await buildCli()
+  process.stdout.write(`built ${fileURLToPath(entry)}\n`)
+}

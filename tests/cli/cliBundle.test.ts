@@ -1,0 +1,42 @@
+import { describe, it, expect, beforeAll } from 'vitest'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+// @ts-expect-error: a plain JavaScript module without types
+import { buildCli } from '../../bin/buildCli.mjs'
+// @ts-expect-error: a plain JavaScript module without types
+import { freshBundle } from '../../bin/cliBundle.mjs'
+
+const NATIVE = ['sharp', 'onnxruntime-node', 'better-sqlite3']
+
+/** Every module the entry loads before it runs (its static imports, transitively), by specifier. */
+async function staticImports(url: string, seen = new Set<string>()): Promise<Set<string>> {
+  const code = await readFile(fileURLToPath(url), 'utf8')
+  for (const [, specifier] of code.matchAll(/^(?:import|export)\s[^;]*?from\s+"([^"]+)";?$/gms)) {
+    if (seen.has(specifier!)) continue
+    seen.add(specifier!)
+    if (specifier!.startsWith('./')) await staticImports(new URL(specifier!, url).href, seen)
+  }
+  return seen
+}
+
+describe('the CLI bundle (out/cli)', () => {
+  let entry: string
+
+  beforeAll(async () => {
+    entry = await buildCli()
+  })
+
+  it('is fresh right after a build, and lists its sources', async () => {
+    expect(freshBundle()).toBe(entry)
+    const manifest = JSON.parse(await readFile(new URL('manifest.json', entry), 'utf8')) as { inputs: string[] }
+    expect(manifest.inputs).toContain('src/cli/main.ts')
+    expect(manifest.inputs).toContain('src/main/models/paths.ts')
+  })
+
+  it('starts without loading a native module: each command loads its own', async () => {
+    const loaded = await staticImports(entry)
+    expect([...loaded].some((specifier) => specifier.startsWith('./chunk-'))).toBe(true)
+    for (const name of NATIVE) expect(loaded).not.toContain(name)
+    expect(await readFile(fileURLToPath(entry), 'utf8')).toMatch(/await import\("\.\/chunk-/)
+  })
+})
