@@ -116,6 +116,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX job_items_by_status ON job_items (job_id, status, position);
       CREATE INDEX job_items_by_result ON job_items (result_id);
     `)
+  },
+  // 4: files Koalarize writes outside its own folders. exported_files: every export written (real path,
+  // device, inode, size and modification time), so that an export may replace an earlier export of
+  // ours, unchanged since, and nothing else.
+  // pending_files: a journal of temporary files being written, removed by the next start if a crash
+  // left them behind.
+  (db) => {
+    db.exec(`
+      CREATE TABLE exported_files (
+        path TEXT PRIMARY KEY,
+        dev TEXT NOT NULL,
+        ino TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns TEXT NOT NULL,
+        photo_id INTEGER,
+        result_id INTEGER,
+        exported_at TEXT NOT NULL
+      );
+      CREATE TABLE pending_files (
+        path TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+      );
+    `)
   }
 ]
 

@@ -1,8 +1,7 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp'
 import { existsSync } from 'node:fs'
-import { link, mkdir, realpath, rename, rm } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import { basename, extname, isAbsolute, join, resolve } from 'node:path'
 import type { ExportRequest, ExportResultDto } from '../../shared/api/schemas'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { Photo, Project, Result } from '../catalog/types'
@@ -10,11 +9,11 @@ import { FORMAT_EXTENSIONS } from '../imaging/photoWriter'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { isInside } from '../versions/versions'
 import { applyNamingPattern } from './namingPattern'
+import { FileExistsError, ProtectedFileError, writeExportFile } from './exportFile'
+import { firstReplaceProblem, realFolder } from './replaceGuard'
 
 /** The export cannot be done as asked (the API answers bad_request); nothing was written. */
 export class ExportRefusedError extends Error {}
-
-class FileExistsError extends Error {}
 
 export interface ExportProgress {
   done: number
@@ -44,7 +43,9 @@ export function versionToExport(store: CatalogStore, photoId: number): Result | 
  * `allowArchiveFolder`; when any file would be replaced and `overwrite` is not set, nothing is written
  * and the conflicts are returned; every file appears atomically (temporary name, then rename — and a
  * hard link instead of the rename when not overwriting, so that a file appearing meanwhile is not
- * replaced either).
+ * replaced either). Whatever the flags, an export never replaces an original of any project, a
+ * version, or a file in a project's folder that is not an earlier export of ours (replaceGuard): such
+ * an export is refused as a whole, naming the file, before anything is written.
  *
  * Limits: TIFF carries XMP, IPTC and ICC but not EXIF (libvips' TIFF writer); the provenance note is in
  * the XMP, so it survives. 16-bit TIFF is written by sharp (rgb16), but versions are 8-bit PNGs, so its
@@ -98,6 +99,8 @@ export async function exportPhotos(
     planned.push({ photo, project, version, files })
   }
 
+  const problem = await firstReplaceProblem(store, planned.flatMap((item) => item.files.map((file) => join(folder, file))))
+  if (problem) throw new ExportRefusedError(problem)
   for (const item of planned) {
     for (const file of item.files) if (existsSync(join(folder, file))) result.conflicts.push({ photoId: item.photo.id, file })
   }
@@ -110,14 +113,18 @@ export async function exportPhotos(
     const versionFile = item.version.outputPath!
     try {
       if (!existsSync(versionFile)) throw new Error('the version file is missing from the cache (colorize the photo again)')
-      await writeAtomically(join(folder, item.files[0]!), request.overwrite, (partial) => encode(exportImage(versionFile, request.format), request).toFile(partial))
+      const from = { photoId: item.photo.id, resultId: item.version.id }
+      await writeExportFile(store, join(folder, item.files[0]!), from, request.overwrite, (partial) =>
+        encode(exportImage(versionFile, request.format), request).toFile(partial)
+      )
       if (request.sideBySide) {
         const image = await beforeAfterImage(join(item.project.root, item.photo.relativePath), versionFile)
-        await writeAtomically(join(folder, item.files[1]!), request.overwrite, (partial) => encode(image, request).toFile(partial))
+        await writeExportFile(store, join(folder, item.files[1]!), from, request.overwrite, (partial) => encode(image, request).toFile(partial))
       }
       result.written.push({ photoId: item.photo.id, versionId: item.version.id, files: item.files })
     } catch (error) {
       if (error instanceof FileExistsError) result.conflicts.push({ photoId: item.photo.id, file: basename(error.message) })
+      else if (error instanceof ProtectedFileError) result.skipped.push({ photoId: item.photo.id, reason: error.message })
       else result.skipped.push({ photoId: item.photo.id, reason: (error as Error)?.message ?? String(error) })
     }
     onProgress({ done: ++done, total: planned.length })
@@ -135,16 +142,6 @@ async function refuseArchiveFolder(store: CatalogStore, folder: string): Promise
         `${folder} is inside the archive folder of project "${project.name}"; choose another folder (or allow writing into the archive explicitly)`
       )
     }
-  }
-}
-
-/** The real path of a folder, for one that does not exist yet through its nearest existing parent. */
-async function realFolder(path: string): Promise<string> {
-  try {
-    return await realpath(path)
-  } catch {
-    const parent = dirname(path)
-    return parent === path ? path : join(await realFolder(parent), basename(path))
   }
 }
 
@@ -206,26 +203,4 @@ async function beforeAfterImage(originalFile: string, versionFile: string): Prom
   let composed = sharp(data).keepMetadata()
   if (info.channels === 4) composed = composed.removeAlpha()
   return composed
-}
-
-/** Writes a file under a temporary name and moves it into place; without `overwrite`, never replaces one. */
-async function writeAtomically(target: string, overwrite: boolean, write: (partial: string) => Promise<unknown>): Promise<void> {
-  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`)
-  try {
-    await write(partial)
-    if (overwrite) {
-      await rename(partial, target)
-      return
-    }
-    try {
-      await link(partial, target) // fails with EEXIST instead of replacing
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(target)
-      // File systems without hard links (FAT, some network shares): check, then rename.
-      if (existsSync(target)) throw new FileExistsError(target)
-      await rename(partial, target)
-    }
-  } finally {
-    await rm(partial, { force: true })
-  }
 }
