@@ -99,9 +99,11 @@ describe('ApiService', () => {
     expect(await list({ projectId: project.id, offset: 4, limit: 1 })).toEqual(['f-broken.jpg'])
 
     const grandma = page.items[0]!
-    store.addResult({ photoId: grandma.id, modelId: 'tiny', options: { detail: 512 }, status: 'done', outputPath: join(dir, 'v1.png') })
+    expect(grandma.work).toEqual({ versions: 0, shownVersionId: null, preferredVersionId: null, failure: null, activity: null })
+    const v1 = store.addResult({ photoId: grandma.id, modelId: 'tiny', options: { detail: 512 }, status: 'done', outputPath: join(dir, 'v1.png') })
     const detail = await api.invoke('getPhoto', { photoId: grandma.id })
-    expect(detail.photo).toEqual(grandma)
+    // The library shows the new version: the photo's work changed, nothing else.
+    expect(detail.photo).toEqual({ ...grandma, work: { ...grandma.work, versions: 1, shownVersionId: v1.id } })
     expect(detail.versions).toMatchObject([{ modelId: 'tiny', options: { detail: 512 }, status: 'done', preferred: false, hasOutput: true }])
     expect(detail.versions[0]).not.toHaveProperty('outputPath')
 

@@ -1,5 +1,4 @@
-import { stat } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import type { z } from 'zod'
 import {
   API_EVENTS,
@@ -14,11 +13,13 @@ import {
   type ApiResult
 } from '../../shared/api/contract'
 import { ApiError, type ApiErrorIssue } from '../../shared/api/errors'
+import { describeInvalidCall } from '../../shared/api/plainWords'
+import { describeFileError, requireFolder } from './fileErrors'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { InstalledModel } from '../../shared/modelCard'
 import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
 import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCache'
-import { photoDto, projectDto, versionDto, modelDto } from './dto'
+import { photoDtos, projectDto, versionDto, modelDto } from './dto'
 import { FOLDER_METHODS, WEB_HOST, type HostIntegration } from './hostIntegration'
 import { ColorizeQueue } from '../jobs/colorizeQueue'
 import type { SpawnWorker } from '../jobs/colorizeWorkerClient'
@@ -117,12 +118,12 @@ export class ApiService {
       listPhotos: async (query) => {
         this.requireProject(query.projectId)
         const page = store.queryPhotos(query)
-        return { ...page, items: page.items.map(photoDto) }
+        return { ...page, items: photoDtos(store, page.items) }
       },
       getPhoto: async ({ photoId }) => {
         const photo = store.getPhoto(photoId)
         if (!photo) throw new ApiError('not_found', `no photo ${photoId}`)
-        return { photo: photoDto(photo), versions: store.resultsOfPhoto(photoId).map(versionDto) }
+        return { photo: photoDtos(store, [photo])[0]!, versions: store.resultsOfPhoto(photoId).map(versionDto) }
       },
       listModels: async () => {
         store.upsertModels(await options.models.list())
@@ -180,13 +181,15 @@ export class ApiService {
     if (typeof method !== 'string' || !isApiMethod(method)) throw new ApiError('unknown_method', `unknown method ${String(method)}`)
     const spec = API_METHODS[method]
     const parsed = spec.params.safeParse(params ?? {})
-    if (!parsed.success) throw new ApiError('invalid_params', `invalid parameters for ${method}`, toIssues(parsed.error))
+    if (!parsed.success) throw new ApiError('invalid_params', describeInvalidCall(method, parsed.error.issues), toIssues(parsed.error))
     let result: unknown
     try {
       const handler = this.handlers[method] as (params: unknown) => Promise<unknown>
       result = await handler(parsed.data)
     } catch (error) {
       if (error instanceof ApiError) throw error
+      const plain = describeFileError(error)
+      if (plain) throw new ApiError('bad_request', plain)
       throw new ApiError('internal', (error as Error)?.message ?? String(error))
     }
     // Results are checked too: the contract is what the other side may rely on (and unknown keys are dropped).
@@ -243,10 +246,7 @@ export class ApiService {
   }
 
   private async openProject(folder: string) {
-    if (!isAbsolute(folder)) throw new ApiError('bad_request', 'the folder must be an absolute path')
-    const root = resolve(folder)
-    const info = await stat(root).catch(() => undefined)
-    if (!info?.isDirectory()) throw new ApiError('bad_request', `not a folder: ${root}`)
+    const root = await requireFolder(folder)
     const { store } = this.options
     const project = store.findProjectByRoot(root) ?? store.createProject({ name: basename(root) || root, root })
     void this.scan(project.id).catch(() => undefined) // reported through backgroundError

@@ -1,11 +1,13 @@
 import { ColorizeJobOptionsSchema, type JobDto, type JobItemDto, type ModelDto, type PhotoDto, type ProjectDto, type VersionDto } from '../../shared/api/schemas'
+import { NO_WORK, type PhotoWork } from '../catalog/photoWork'
+import type { CatalogStore } from '../catalog/catalogStore'
 import type { CatalogModel, Job, JobCounts, JobItem, Photo, Project, Result } from '../catalog/types'
 
 /** Catalog records → API records: file-system paths other than the project root stay in main. */
 
 export const projectDto = (p: Project): ProjectDto => ({ id: p.id, name: p.name, root: p.root, createdAt: p.createdAt, scannedAt: p.scannedAt })
 
-export const photoDto = (p: Photo): PhotoDto => ({
+export const photoDto = (p: Photo, work: PhotoWork): PhotoDto => ({
   id: p.id,
   projectId: p.projectId,
   relativePath: p.relativePath,
@@ -21,8 +23,15 @@ export const photoDto = (p: Photo): PhotoDto => ({
   meanChroma: p.meanChroma,
   status: p.status,
   scanError: p.scanError,
-  hasThumbnail: p.thumbnailPath !== null
+  hasThumbnail: p.thumbnailPath !== null,
+  work
 })
+
+/** Photos with what colorizing did to each (one catalog query for them all). */
+export function photoDtos(store: CatalogStore, photos: Photo[]): PhotoDto[] {
+  const work = store.photoWork(photos.map((p) => p.id))
+  return photos.map((p) => photoDto(p, work.get(p.id) ?? NO_WORK))
+}
 
 export const versionDto = (r: Result): VersionDto => ({
   id: r.id,
@@ -50,9 +59,10 @@ export const jobDto = (j: Job, counts: JobCounts): JobDto => ({
   counts
 })
 
-export const jobItemDto = (i: JobItem): JobItemDto => ({
+export const jobItemDto = (i: JobItem, photoName: string | null): JobItemDto => ({
   jobId: i.jobId,
   photoId: i.photoId,
+  photoName,
   status: i.status,
   error: i.error,
   versionId: i.resultId,

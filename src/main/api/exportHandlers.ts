@@ -8,7 +8,9 @@ export function exportHandlers(ctx: StudioContext): Pick<ApiHandlers, 'exportPho
   return {
     exportPhotos: async (request) => {
       try {
-        return await exportPhotos(ctx.store, request, (progress) => ctx.emit('exportProgress', progress))
+        const result = await exportPhotos(ctx.store, request, (progress) => ctx.emit('exportProgress', progress))
+        // Skipped photos are named by their file, as people know them (not by catalog id).
+        return { ...result, skipped: result.skipped.map((s) => ({ ...s, name: ctx.store.getPhoto(s.photoId)?.relativePath })) }
       } catch (error) {
         if (error instanceof ExportRefusedError) throw new ApiError('bad_request', error.message)
         throw error

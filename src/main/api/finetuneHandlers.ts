@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { isAbsolute, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { ApiEventName, ApiEventPayload, ApiHandlers } from '../../shared/api/contract'
 import { ApiError } from '../../shared/api/errors'
+import { requireFolder } from './fileErrors'
 import type { FinetuneEnvironmentDto, FinetuneJobDto } from '../../shared/api/finetuneMethods'
 import type { InstalledModel } from '../../shared/modelCard'
 import { FinetuneError, type FinetuneEvent, type FinetuneService, type JobRecord } from '../training/finetuneJob'
@@ -94,14 +94,6 @@ async function serviceCall<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error
   }
-}
-
-async function requireFolder(folder: string): Promise<string> {
-  if (!isAbsolute(folder)) throw new ApiError('bad_request', 'the folder must be an absolute path')
-  const root = resolve(folder)
-  const info = await stat(root).catch(() => undefined)
-  if (!info?.isDirectory()) throw new ApiError('bad_request', `not a folder: ${root}`)
-  return root
 }
 
 const hasWeights = (model: InstalledModel): boolean => existsSync(join(model.dir, model.card.weights?.file ?? 'weights.pt'))

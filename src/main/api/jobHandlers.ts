@@ -43,7 +43,7 @@ export function jobHandlers(ctx: StudioContext): Pick<ApiHandlers, JobMethods> {
     getJob: async ({ jobId }) => {
       const job = store.getJob(jobId)
       if (!job || job.kind !== 'colorize') throw new ApiError('not_found', `no job ${jobId}`)
-      return { job: dto(jobId), items: store.jobItems(jobId).map(jobItemDto) }
+      return { job: dto(jobId), items: store.jobItems(jobId).map((item) => jobItemDto(item, store.getPhoto(item.photoId)?.relativePath ?? null)) }
     },
     pauseJob: async ({ jobId }) => jobCall(() => dto(queue.pause(jobId).id)),
     resumeJob: async ({ jobId }) => jobCall(() => dto(queue.resume(jobId).id)),

@@ -1,7 +1,7 @@
 import type { ApiHandlers } from '../../shared/api/contract'
 import { ApiError } from '../../shared/api/errors'
 import { deleteVersion, setPreferredVersion, VersionError, VersionNotFoundError } from '../versions/versions'
-import { photoDto, versionDto } from './dto'
+import { photoDtos, versionDto } from './dto'
 import type { StudioContext } from './studioContext'
 
 async function versionCall<T>(work: () => T | Promise<T>): Promise<T> {
@@ -20,7 +20,7 @@ export function versionHandlers(ctx: StudioContext): Pick<ApiHandlers, 'listVers
   const detail = (photoId: number) => {
     const photo = store.getPhoto(photoId)
     if (!photo) throw new ApiError('not_found', `no photo ${photoId}`)
-    return { photo: photoDto(photo), versions: store.resultsOfPhoto(photoId).map(versionDto) }
+    return { photo: photoDtos(store, [photo])[0]!, versions: store.resultsOfPhoto(photoId).map(versionDto) }
   }
   return {
     listVersions: async ({ photoId }) => detail(photoId).versions,

@@ -5,6 +5,7 @@ import type { ColourClass } from '../color/colourClass'
 import type { InstalledModel } from '../../shared/modelCard'
 import { ModelCardSchema } from '../../shared/modelCard'
 import { migrate, schemaVersion } from './migrations'
+import { queryPhotoWork, type PhotoWork } from './photoWork'
 import type {
   CatalogModel,
   Job,
@@ -309,6 +310,11 @@ export class CatalogStore {
       .all({ ...params, limit, offset })
       .map(toPhoto)
     return { items, total, offset, limit }
+  }
+
+  /** What colorizing did to each photo (versions, preferred, failure, queued or running): see photoWork.ts. */
+  photoWork(photoIds: number[]): Map<number, PhotoWork> {
+    return queryPhotoWork(this.db, photoIds)
   }
 
   // ---- results (versions) ----

@@ -9,12 +9,13 @@ import { API_EVENTS, type ApiEvent, type ApiEventName, type ApiEventPayload } fr
 import { DETAIL_DEFAULT, DETAIL_MAX, DETAIL_MIN } from '../../shared/api/schemas'
 import { ApiService } from '../api/apiService'
 import { CatalogStore } from '../catalog/catalogStore'
-import { ThumbnailCache } from '../library/thumbnailCache'
+import { THUMBNAIL_SIZE, ThumbnailCache } from '../library/thumbnailCache'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { DEFAULT_WORKING_SIZE, MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../pipeline/workingSize'
 import { SettingsStore } from '../settings/settingsStore'
 import { CRASH_REASON } from './colorizeQueue'
+import { findMedia } from '../media/mediaFiles'
 import { rejection } from '../../../tests/fixtures/apiErrors'
 
 // End to end through the API contract: real catalog file, real photos, the bundled default model in a
@@ -102,7 +103,7 @@ describe('colorize queue', () => {
   it('colorizes photos in a worker with progress to 100 %, one version each; a bad photo fails alone, a colour one is skipped', async () => {
     await writeTruncatedJpeg(join(root, 'broken.jpg'))
     await writeColourJpeg(join(root, 'holiday.jpg'))
-    const { api } = openService()
+    const { api, store } = openService()
     const { project, ids } = await openArchive(api, ['a.png', 'broken.jpg', 'b.png', 'holiday.jpg', 'c.png'])
     const [a, broken, b, holiday, c] = ids as [number, number, number, number, number]
 
@@ -130,6 +131,22 @@ describe('colorize queue', () => {
     expect(item(holiday).error).toMatch(/already in colour/)
     for (const id of [a, b, c]) expect(item(id)).toMatchObject({ status: 'done', error: null, versionId: expect.any(Number), millis: expect.any(Number) })
     expect(payloads('jobItemFinished').map((i) => i.photoId)).toEqual(ids)
+    // Items are named by file, so the queue can say which photo failed and why.
+    expect(payloads('jobItemFinished').map((i) => i.photoName)).toEqual(['a.png', 'broken.jpg', 'b.png', 'holiday.jpg', 'c.png'])
+    expect(item(broken).photoName).toBe('broken.jpg')
+
+    // The library shows the work: a version on the colorized photos, the reason on the failed one.
+    const shown = new Map((await api.invoke('listPhotos', { projectId: project.id })).items.map((p) => [p.id, p.work]))
+    expect(shown.get(a)).toMatchObject({ versions: 1, shownVersionId: item(a).versionId, activity: null, failure: null })
+    expect(shown.get(broken)).toMatchObject({ versions: 0, shownVersionId: null, failure: item(broken).error })
+    expect(shown.get(holiday)).toMatchObject({ versions: 0, failure: null })
+    // A small rendition of the version, made on first request, in the thumbnail cache.
+    const thumb = await findMedia({ store, thumbnailsDir: join(dir, 'cache', 'thumbnails') }, { kind: 'version-thumbnail', id: item(a).versionId! })
+    const bytes = thumb!.open()
+    const thumbMeta = await sharp(Buffer.isBuffer(bytes) ? bytes : Buffer.concat(await bytes.toArray())).metadata()
+    expect([thumbMeta.format, thumbMeta.width, thumbMeta.height]).toEqual(['jpeg', 64, 48]) // a.png, below THUMBNAIL_SIZE: not enlarged
+    expect(THUMBNAIL_SIZE).toBeGreaterThan(64)
+    expect(await findMedia({ store, thumbnailsDir: join(dir, 'cache', 'thumbnails') }, { kind: 'version-thumbnail', id: item(broken).versionId! })).toBeUndefined()
 
     // Versions: one lossless PNG per photo in the cache, the original's size, with provenance.
     const created = payloads('versionCreated')

@@ -227,7 +227,7 @@ export class ColorizeQueue {
     const project = photo && store.getProject(photo.projectId)
     const finish = (update: Parameters<CatalogStore['updateJobItem']>[2]): void => {
       store.updateJobItem(job.id, item.photoId, update)
-      emit('jobItemFinished', jobItemDto(store.getJobItem(job.id, item.photoId)!))
+      emit('jobItemFinished', jobItemDto(store.getJobItem(job.id, item.photoId)!, photo?.relativePath ?? null))
       emit('jobProgress', estimator.progress('running', null))
     }
     if (!photo || !project) return finish({ status: 'failed', error: 'this photo is no longer in the library' })

@@ -1,4 +1,5 @@
 import sharp from 'sharp'
+import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
@@ -7,9 +8,10 @@ import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../../shared/api/trans
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { FinetuneService } from '../training/finetuneJob'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
+import { ThumbnailCache } from '../library/thumbnailCache'
 
 /**
- * Images the UI shows, by id: a photo's thumbnail, a version's output, a photo's original. Both
+ * Images the UI shows, by id: a photo's thumbnail, a version's output (or its thumbnail), a photo's original. Both
  * transports (the web host's `/media/<kind>/<id>` and Electron's `koalarize-media://<kind>/<id>`)
  * resolve them here. Paths come only from the catalog, never from the request, and are checked to lie
  * inside the folder they belong to (thumbnail cache, project folder).
@@ -90,6 +92,12 @@ export async function findMedia(sources: MediaSources, request: MediaRequest): P
       if (!result?.outputPath || !isAbsolute(result.outputPath)) return undefined
       return fileMedia(result.outputPath)
     }
+    case 'version-thumbnail': {
+      const result = store.getResult(request.id)
+      if (result?.status !== 'done' || !result.outputPath || !isAbsolute(result.outputPath)) return undefined
+      const path = await versionThumbnail(sources.thumbnailsDir, result.id, result.outputPath).catch(() => undefined)
+      return path ? fileMedia(path) : undefined
+    }
     case 'preview': {
       const job = await sources.finetune?.get(request.jobId).catch(() => undefined)
       const path = job?.previews.find((p) => p.step === request.step)?.path
@@ -105,6 +113,21 @@ export async function findMedia(sources: MediaSources, request: MediaRequest): P
       return fileMedia(path)
     }
   }
+}
+
+const makingThumbnails = new Map<string, Promise<string>>()
+
+/**
+ * A version's thumbnail, made on first request and kept in the thumbnail cache (keyed by the version's
+ * id and file, so a new version never shows an old one); clearCache removes them with the rest.
+ */
+function versionThumbnail(thumbnailsDir: string, versionId: number, outputPath: string): Promise<string> {
+  const key = createHash('sha256').update(`version:${versionId}:${outputPath}`).digest('hex')
+  const making = makingThumbnails.get(key)
+  if (making) return making
+  const work = new ThumbnailCache(thumbnailsDir).ensure(outputPath, key).finally(() => makingThumbnails.delete(key))
+  makingThumbnails.set(key, work)
+  return work
 }
 
 async function fileMedia(path: string): Promise<MediaFile | undefined> {

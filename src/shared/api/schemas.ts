@@ -23,6 +23,19 @@ export const ProjectSchema = z.object({
   scannedAt: z.string().nullable()
 })
 
+/** What colorizing did (and is doing) to a photo: the library's thumbnail and badges. */
+export const PhotoWorkSchema = z.object({
+  /** Finished versions. */
+  versions: z.number().int().nonnegative(),
+  /** The version the library shows: the preferred one, else the latest finished one; null: the original. */
+  shownVersionId: IdSchema.nullable(),
+  preferredVersionId: IdSchema.nullable(),
+  /** Why the latest colorize run of the photo failed (null when it did not). */
+  failure: z.string().nullable(),
+  /** A queued or running job still has this photo to do. */
+  activity: z.enum(['queued', 'running']).nullable()
+})
+
 export const PhotoSchema = z.object({
   id: IdSchema,
   projectId: IdSchema,
@@ -41,7 +54,8 @@ export const PhotoSchema = z.object({
   meanChroma: z.number().nullable(),
   status: z.enum(['present', 'missing']),
   scanError: z.string().nullable(),
-  hasThumbnail: z.boolean()
+  hasThumbnail: z.boolean(),
+  work: PhotoWorkSchema
 })
 
 export const PhotoPageSchema = z.object({
@@ -118,13 +132,17 @@ export const BackgroundErrorSchema = z.object({
 export const DETAIL_MIN = 64
 export const DETAIL_MAX = 2048
 export const DETAIL_DEFAULT = 256
+/** Colour intensity bounds (1 = the model's own colour). */
+export const INTENSITY_MIN = 0
+export const INTENSITY_MAX = 4
+export const INTENSITY_DEFAULT = 1
 
 export const ColorizeJobOptionsSchema = z.object({
   modelId: z.string().min(1).max(200),
   /** Working size: shorter side, in pixels, the network sees. */
   detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX),
   /** Colour intensity (1 = the model's own). */
-  intensity: z.number().min(0).max(4),
+  intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX),
   /** Colorize photos already in colour too (from their lightness). */
   recolor: z.boolean()
 })
@@ -158,6 +176,8 @@ export const JobSchema = z.object({
 export const JobItemSchema = z.object({
   jobId: IdSchema,
   photoId: IdSchema,
+  /** The photo's path inside its project (null when it is no longer in the library). */
+  photoName: z.string().nullable(),
   status: JobItemStatusSchema,
   /** Why the photo failed or was skipped. */
   error: z.string().nullable(),
@@ -210,7 +230,7 @@ export const ExportResultSchema = z.object({
   /** Files that exist already (nothing was written when this is not empty). */
   conflicts: z.array(z.object({ photoId: IdSchema, file: z.string() })),
   /** Photos not exported, with the reason (no version yet, file unreadable…). */
-  skipped: z.array(z.object({ photoId: IdSchema, reason: z.string() }))
+  skipped: z.array(z.object({ photoId: IdSchema, reason: z.string(), /** The photo's path inside its project. */ name: z.string().optional() }))
 })
 
 export const ExportProgressSchema = z.object({
@@ -234,6 +254,7 @@ export const CacheInfoSchema = z.object({
 
 export type ProjectDto = z.infer<typeof ProjectSchema>
 export type PhotoDto = z.infer<typeof PhotoSchema>
+export type PhotoWorkDto = z.infer<typeof PhotoWorkSchema>
 export type PhotoPageDto = z.infer<typeof PhotoPageSchema>
 export type VersionDto = z.infer<typeof VersionSchema>
 export type PhotoDetailDto = z.infer<typeof PhotoDetailSchema>

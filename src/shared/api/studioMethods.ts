@@ -10,6 +10,9 @@ import {
   ExportRequestSchema,
   ExportResultSchema,
   IdSchema,
+  INTENSITY_DEFAULT,
+  INTENSITY_MAX,
+  INTENSITY_MIN,
   JobDetailSchema,
   JobItemSchema,
   JobProgressSchema,
@@ -39,7 +42,7 @@ export const STUDIO_METHODS = {
       modelId: z.string().min(1).max(200).default('default'),
       /** Working size ("detail"): shorter side, in pixels, that the network sees. */
       detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX).default(DETAIL_DEFAULT),
-      intensity: z.number().min(0).max(4).default(1),
+      intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX).default(INTENSITY_DEFAULT),
       recolor: z.boolean().default(false)
     }),
     result: JobSchema

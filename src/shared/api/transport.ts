@@ -46,8 +46,11 @@ export type WsServerMessage = z.infer<typeof WsServerMessageSchema>
 
 // ---- Media (images by id, both transports) ----
 
-/** 'preview': a fine-tuning job's preview image, addressed as `<kind>/<jobId>/<step>` (the others: `<kind>/<id>`). */
-export const MEDIA_KINDS = ['thumbnail', 'version', 'original', 'preview'] as const
+/**
+ * 'preview': a fine-tuning job's preview image, addressed as `<kind>/<jobId>/<step>` (the others: `<kind>/<id>`).
+ * 'version-thumbnail': a small rendition of a version (version id), for the library grid.
+ */
+export const MEDIA_KINDS = ['thumbnail', 'version', 'version-thumbnail', 'original', 'preview'] as const
 export type MediaKind = (typeof MEDIA_KINDS)[number]
 export const isMediaKind = (kind: string): kind is MediaKind => (MEDIA_KINDS as readonly string[]).includes(kind)
 
