@@ -8,11 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import sharp from 'sharp'
 import { ColorizerModel } from '../src/main/inference/colorizerModel'
 import { colorizePhoto, type ColorizeReport } from '../src/main/pipeline/colorizePhoto'
 import { modelRegistry } from '../src/cli/services'
-import { greyPixels } from '../tests/fixtures/photos'
+import { writeSyntheticScan } from './syntheticScan'
 
 const { values } = parseArgs({
   options: {
@@ -26,25 +25,10 @@ const { values } = parseArgs({
 
 const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!
 
-async function makeScan(path: string, megapixels: number): Promise<{ width: number; height: number }> {
-  const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3))
-  const height = Math.round((width * 3) / 4)
-  // Upscaled structure plus grain, so the JPEG is as costly to decode as a real scan.
-  const grain = Buffer.alloc(width * height)
-  for (let i = 0; i < grain.length; i++) grain[i] = (Math.random() * 24) | 0
-  await sharp(greyPixels(400, 300), { raw: { width: 400, height: 300, channels: 1 } })
-    .resize(width, height, { kernel: 'cubic' })
-    .composite([{ input: grain, raw: { width, height, channels: 1 }, blend: 'add' }])
-    .toColourspace('b-w')
-    .jpeg({ quality: 90 })
-    .toFile(path)
-  return { width, height }
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'koalarize-bench-'))
 try {
   const input = join(dir, 'scan.jpg')
-  const size = await makeScan(input, Number(values.megapixels))
+  const size = await writeSyntheticScan(input, Number(values.megapixels))
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), { threads: Number(values.threads) })
   const reports: ColorizeReport[] = []
   let peakRss = 0
