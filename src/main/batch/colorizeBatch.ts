@@ -5,6 +5,7 @@ import type { ColorizerModel } from '../inference/colorizerModel'
 import { colorizePhoto, AlreadyInColourError, type ColorizeOptions, type ColorizeReport } from '../pipeline/colorizePhoto'
 import { defaultOutputFormat, FORMAT_EXTENSIONS, type OutputFormat } from '../imaging/photoWriter'
 import { PhotoError } from '../imaging/photoErrors'
+import { FileSet } from '../files/fileIdentity'
 import { findPhotos, type FoundPhoto } from './photoFiles'
 
 export interface BatchOptions extends Omit<ColorizeOptions, 'format'> {
@@ -60,7 +61,13 @@ function formatOfExtension(ext: string): string {
   return lower.slice(1)
 }
 
-/** Colorizes a photo or a folder of photos into `outputDir`, mirroring sub-folders; one bad file never stops the rest. */
+export const OVERWRITES_INPUT = 'its output would overwrite an input photo; choose another output folder'
+
+/**
+ * Colorizes a photo or a folder of photos into `outputDir`, mirroring sub-folders; one bad file never
+ * stops the rest. An input is never written, whatever the options: outputs are compared with the inputs
+ * by real path (the output folder may be a symbolic link to the input) and by device and inode.
+ */
 export async function colorizeBatch(
   model: ColorizerModel,
   input: string,
@@ -69,13 +76,13 @@ export async function colorizeBatch(
   onProgress: (progress: BatchProgress) => void = () => {}
 ): Promise<BatchResult> {
   const photos = planOutputs(await findPhotos(input, outputDir), outputDir, options.format)
-  const inputs = new Set(photos.map((photo) => photo.path))
+  const inputs = await FileSet.of(photos.map((photo) => photo.path))
   const result: BatchResult = { written: [], skipped: [], failed: [] }
   const started = performance.now()
   for (const [index, photo] of photos.entries()) {
     onProgress({ done: index, total: photos.length, current: photo.relative, etaSeconds: eta(started, index, photos.length) })
-    if (inputs.has(photo.output)) {
-      result.failed.push({ path: photo.path, reason: 'its output would overwrite an input photo; choose another output folder' })
+    if (await inputs.holds(photo.output)) {
+      result.failed.push({ path: photo.path, reason: OVERWRITES_INPUT })
       continue
     }
     if (existsSync(photo.output) && !options.overwrite) {
@@ -84,6 +91,8 @@ export async function colorizeBatch(
     }
     try {
       await mkdir(dirname(photo.output), { recursive: true })
+      // Checked again once its folder exists (a link made meanwhile inside the output folder counts too).
+      if (await inputs.holds(photo.output)) throw new Error(OVERWRITES_INPUT)
       result.written.push(await colorizePhoto(model, photo.path, photo.output, { ...options, format: photo.format }))
     } catch (error) {
       const problem = { path: photo.path, reason: error instanceof PhotoError ? error.reason : (error as Error).message }

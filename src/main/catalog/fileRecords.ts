@@ -1,23 +1,13 @@
+import type { FileState } from '../files/fileIdentity'
 import type { CatalogStore } from './catalogStore'
+
+export type { FileIdentity, FileState } from '../files/fileIdentity'
 
 /**
  * What the catalog knows about files outside Koalarize's own folders: the exports it wrote
  * (exported_files) and the temporary files it is writing (pending_files, a journal that start-up
  * recovery empties). Files are identified by real path, device and inode, never by the text of a path.
  */
-
-/** A file as the file system knows it: real path (symbolic links resolved), device and inode. */
-export interface FileIdentity {
-  real: string
-  dev: string
-  ino: string
-}
-
-/** A file as it is now: its identity, size and modification time (nanoseconds, as text). */
-export interface FileState extends FileIdentity {
-  size: number
-  mtimeNs: string
-}
 
 /** An original photo of a project, where the catalog says it is. */
 export interface OriginalFile {

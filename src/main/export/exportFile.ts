@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
 import { addPendingFile, recordExportedFile, removePendingFile } from '../catalog/fileRecords'
-import { existingFile, replaceProblem } from './replaceGuard'
+import { existingFile } from '../files/fileIdentity'
+import { replaceProblem } from './replaceGuard'
 
 /** A file of that name exists and was not to be replaced. */
 export class FileExistsError extends Error {}

@@ -10,7 +10,8 @@ import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { isInside } from '../versions/versions'
 import { applyNamingPattern } from './namingPattern'
 import { FileExistsError, ProtectedFileError, writeExportFile } from './exportFile'
-import { firstReplaceProblem, realFolder } from './replaceGuard'
+import { realFolder } from '../files/fileIdentity'
+import { firstReplaceProblem } from './replaceGuard'
 
 /** The export cannot be done as asked (the API answers bad_request); nothing was written. */
 export class ExportRefusedError extends Error {}

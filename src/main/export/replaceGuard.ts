@@ -1,7 +1,8 @@
-import { lstat, realpath, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
-import { isRecordedExport, originalsOfSize, type FileState } from '../catalog/fileRecords'
+import { isRecordedExport, originalsOfSize } from '../catalog/fileRecords'
+import { existingFile, realFolder, type ExistingFile } from '../files/fileIdentity'
 import type { Project } from '../catalog/types'
 import { isInside } from '../versions/versions'
 
@@ -11,42 +12,6 @@ import { isInside } from '../versions/versions'
  * and never a file inside a project's folder unless it is an earlier export of ours (recorded with
  * the same real path, device and inode, and unchanged since: same size and modification time). Paths are compared after resolving symbolic links.
  */
-
-export interface ExistingFile extends FileState {
-  links: number
-}
-
-const isMissing = (error: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException)?.code ?? '')
-
-/** The file at `path` (a symbolic link followed; a dangling one is itself the file), or undefined when there is none. */
-export async function existingFile(path: string): Promise<ExistingFile | undefined> {
-  let info
-  let real
-  try {
-    info = await stat(path, { bigint: true })
-    real = await realpath(path)
-  } catch (error) {
-    if (!isMissing(error)) throw error
-    info = await lstat(path, { bigint: true }).catch((inner: unknown) => {
-      if (isMissing(inner)) return undefined
-      throw inner
-    })
-    if (!info) return undefined
-    real = join(await realFolder(dirname(path)), basename(path))
-  }
-  const { dev, ino, size, mtimeNs, nlink } = info
-  return { real, dev: String(dev), ino: String(ino), size: Number(size), mtimeNs: String(mtimeNs), links: Number(nlink) }
-}
-
-/** The real path of a folder; for one that does not exist yet, through its nearest existing parent. */
-export async function realFolder(path: string): Promise<string> {
-  try {
-    return await realpath(path)
-  } catch {
-    const parent = dirname(path)
-    return parent === path ? path : join(await realFolder(parent), basename(path))
-  }
-}
 
 /** Why `target` must not be replaced by an export, in words that name it; null when it may be (or does not exist). */
 export async function replaceProblem(store: CatalogStore, target: string): Promise<string | null> {

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto'
+import { link, mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeGreyPng } from '../../../tests/fixtures/photos'
+import { ColorizerModel } from '../inference/colorizerModel'
+import { ModelRegistry } from '../models/modelRegistry'
+import { BUNDLED_MODELS_DIR } from '../models/paths'
+import { colorizeBatch, OVERWRITES_INPUT } from './colorizeBatch'
+
+// Issue 14, item 2: `koalarize colorize IN OUT --recolor --overwrite` with OUT a symbolic link to IN
+// overwrote the inputs. Inputs and outputs are now compared by real path and inode.
+
+let dir: string
+let input: string
+let model: ColorizerModel
+const options = { workingSize: 64, intensity: 1, recolor: true, overwrite: true }
+
+const hashes = async (folder: string) => {
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.png')).sort()
+  return Promise.all(names.map(async (name) => [name, createHash('sha256').update(await readFile(join(folder, name))).digest('hex')]))
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'koalarize-batch-'))
+  input = join(dir, 'scans')
+  await mkdir(input)
+  await writeGreyPng(join(input, 'a.png'))
+  await writeGreyPng(join(input, 'b.png'), 64, 48)
+  model = await ColorizerModel.load(await new ModelRegistry([{ dir: BUNDLED_MODELS_DIR, origin: 'bundled' }]).resolve('default'), { provider: 'cpu', threads: 1 })
+}, 120_000)
+
+afterAll(async () => {
+  await model?.release()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('colorizeBatch never writes an input', () => {
+  it('refuses every output when the output folder is a symbolic link to the input folder, with --recolor --overwrite', async () => {
+    const before = await hashes(input)
+    const out = join(dir, 'out-link')
+    await symlink(input, out)
+    const result = await colorizeBatch(model, input, out, options)
+    expect(result.written).toEqual([])
+    expect(result.failed.map((f) => f.reason)).toEqual([OVERWRITES_INPUT, OVERWRITES_INPUT])
+    expect(await hashes(input)).toEqual(before)
+    expect((await readdir(input)).sort()).toEqual(['a.png', 'b.png'])
+  })
+
+  it('refuses an output that is a hard link or a symbolic link to an input', async () => {
+    const before = await hashes(input)
+    const out = join(dir, 'out-links')
+    await mkdir(out)
+    await link(join(input, 'a.png'), join(out, 'a.png'))
+    await symlink(join(input, 'b.png'), join(out, 'b.png'))
+    const result = await colorizeBatch(model, input, out, options)
+    expect(result.failed.map((f) => f.reason)).toEqual([OVERWRITES_INPUT, OVERWRITES_INPUT])
+    expect(await hashes(input)).toEqual(before)
+  })
+
+  it('still writes into an ordinary output folder', async () => {
+    const before = await hashes(input)
+    const out = join(dir, 'out')
+    const result = await colorizeBatch(model, input, out, options)
+    expect(result.failed).toEqual([])
+    expect(result.written).toHaveLength(2)
+    expect((await readdir(out)).sort()).toEqual(['a.png', 'b.png'])
+    expect(await hashes(input)).toEqual(before)
+  }, 60_000)
+})
