@@ -9,6 +9,7 @@ import torch
 
 from . import color
 from .losses import gamut_bins
+from .safe_load import load_weights
 from .model import SPATIAL_MULTIPLE, Koalarization, ModelConfig
 
 # The bins head holds 676 logits per pixel at half the working size: measured peak memory of one 3:2 photo on the
@@ -26,7 +27,7 @@ def load_checkpoint_model(path: str, temperature: float = None) -> tuple:
     A last.pt of a run with a weight average yields the averaged weights (what that run evaluates).
     `temperature` replaces a bins head's annealed-mean temperature (no retraining needed to change it).
     """
-    checkpoint = torch.load(path, map_location="cpu")
+    checkpoint = load_weights(path)
     model_config = dict(checkpoint["model_config"])
     if temperature is not None:
         if model_config.get("head", "regression") != "bins":

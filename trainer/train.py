@@ -15,6 +15,7 @@ from . import color
 from .data import Photo, PhotoDataset, decode_rgb, load_sources, split_holdout
 from .events import emit
 from .losses import ab_prior, make_loss, rebalance_weights
+from .safe_load import load_weights
 from .model import Koalarization, ModelConfig, parameter_groups, set_training_mode
 
 class StopFlag:
@@ -41,9 +42,12 @@ def build_model(config: Dict) -> Koalarization:
 
 def load_initial_weights(model: Koalarization, weights: Dict[str, torch.Tensor]) -> List[str]:
     """Fine-tuning start: every layer from the checkpoint, except a head of another kind, which starts fresh
-    (e.g. a bins head on a regression model's body). Returns the keys that start fresh."""
+    (e.g. a bins head on a regression model's body), and a fusion layer that gained semantic inputs, which keeps
+    its trained columns and starts the new ones at zero (so the model starts as the checkpoint's).
+    Returns the keys that start fresh or widened."""
     weights = {k: v.float() if v.is_floating_point() else v for k, v in weights.items()}
     own = model.state_dict()
+    widened = _widen_fusion(own, weights)
     head = model.colorizer.decoder.head_prefix
     fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
     mismatched = [k for k in fresh if not k.startswith(head)]
@@ -51,7 +55,24 @@ def load_initial_weights(model: Koalarization, weights: Dict[str, torch.Tensor])
         raise ValueError("the start checkpoint does not fit this architecture (width, extractor?): "
                          + ", ".join(mismatched[:4]))
     model.load_state_dict({k: v for k, v in weights.items() if k in own and k not in fresh}, strict=not fresh)
-    return fresh
+    return fresh + widened
+
+
+FUSION_WEIGHT = "colorizer.fusion.conv.weight"
+
+
+def _widen_fusion(own: Dict[str, torch.Tensor], weights: Dict[str, torch.Tensor]) -> List[str]:
+    """A fusion weight with fewer input channels than ours (a model without semantics) gets zero columns appended
+    for the semantic inputs, which the fusion layer takes after the encoder output and the embedding."""
+    theirs, ours = weights.get(FUSION_WEIGHT), own[FUSION_WEIGHT]
+    if theirs is None or theirs.shape == ours.shape:
+        return []
+    if theirs.shape[0] != ours.shape[0] or theirs.shape[1] > ours.shape[1] or theirs.shape[2:] != ours.shape[2:]:
+        return []  # another architecture: reported as a mismatch by the caller
+    widened = torch.zeros_like(ours)
+    widened[:, : theirs.shape[1]] = theirs
+    weights[FUSION_WEIGHT] = widened
+    return [FUSION_WEIGHT]
 
 
 def loss_name(config: Dict) -> str:
@@ -105,13 +126,14 @@ def evaluate(model: Koalarization, dataset: PhotoDataset, batch_size: int = 32) 
 
 @torch.no_grad()
 def write_preview(model: Koalarization, photo_path: str, out_dir: str, step: int) -> str:
-    """Colorizes one photo from its own L with the current weights (its size rounded to a multiple of 8)."""
+    """Colorizes one photo from its own L with the current weights (its size rounded to the model's multiple)."""
     from PIL import Image
     import numpy as np
     model.eval()
     with open(photo_path, "rb") as handle:
         image = decode_rgb(Photo(os.path.basename(photo_path), handle.read()))
-    width, height = (max(8, round(side / 8) * 8) for side in image.size)
+    multiple = model.spatial_multiple
+    width, height = (max(multiple, round(side / multiple) * multiple) for side in image.size)
     if (width, height) != image.size:
         image = image.resize((width, height), Image.BICUBIC)
     rgb = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0).permute(2, 0, 1)[None]
@@ -179,17 +201,18 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
     state = {"step": 0, "epoch": 0, "position": 0, "best_val": math.inf, "history": [], "elapsed": 0.0}
     saved = None
     if resume and os.path.exists(last_path):
-        saved = torch.load(last_path, map_location="cpu")
+        saved = load_weights(last_path)
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         for group in optimizer.param_groups:  # the recipe's rate wins: resume with -o train.lr=… to lower it
             group["lr"] = opts["lr"]
         state = saved["state"]
     elif config.get("init_from"):  # fine-tuning: a checkpoint or an exported model's weights.pt
-        start = torch.load(config["init_from"], map_location="cpu")
+        start = load_weights(config["init_from"])
         fresh = load_initial_weights(model, start.get("ema") or start["model"])  # a last.pt: its averaged weights
         if fresh:
-            emit("warning", message=f"the start checkpoint has another head: {', '.join(fresh)} start fresh")
+            emit("warning", message=f"the start checkpoint has another head or fewer inputs: {', '.join(fresh)} "
+                                    "start fresh or widened")
     average = WeightAverage(model, opts["ema"]) if opts["ema"] else None
     if average and saved and saved.get("ema"):
         average.model.load_state_dict(saved["ema"])

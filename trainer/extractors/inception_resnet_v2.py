@@ -12,6 +12,8 @@ The smallest spatial size the stem and reduction blocks accept is ``MIN_INPUT_SI
 from typing import Dict, Tuple
 
 import torch
+
+from ..safe_load import load_weights as load_weights_file
 import torch.nn as nn
 
 NUM_FEATURES = 1536
@@ -240,7 +242,7 @@ class InceptionResNetV2Extractor(nn.Module):
         ``classif`` and updates ``embedding_width``: build anything sized by the embedding
         width only after calling this.
         """
-        state = _unwrap_state_dict(torch.load(path, map_location="cpu"))
+        state = _unwrap_state_dict(load_weights_file(path))
         w = state.get("classif.weight")
         b = state.get("classif.bias")
         if w is not None:
