@@ -8,7 +8,7 @@ DEFAULTS: Dict[str, Any] = {
     "name": "run",
     "model": {"extractor": "learned", "extractor_input_size": 128, "embedding_width": 256,
               "width": 1.0, "extractor_weights": "", "batch_norm": False, "head": "regression",
-              "temperature": 0.38},
+              "temperature": 0.38, "semantics": "", "semantics_weights": ""},
     "data": {"train": ["${DATASETS}/photos/train-*.tar"], "val": ["${DATASETS}/photos/val-000.tar"],
              "exclude": [], "crop_size": 128, "val_limit": 512, "holdout_fraction": 0.1, "holdout_min": 4},
     "train": {"loss": "mse", "lr": 1e-3, "batch_size": 16, "epochs": 1, "max_steps": 0, "max_minutes": 0,

@@ -16,6 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .backbones.semantic import SPATIAL_MULTIPLE as SEMANTIC_MULTIPLE, WIDTHS as SEMANTIC_WIDTHS, load_semantics
 from .extractors import build_extractor
 from .losses import bin_centers
 
@@ -23,6 +24,19 @@ ENCODER_CHANNELS = (64, 128, 128, 256, 256, 512, 512, 256)
 ENCODER_STRIDES = (2, 1, 2, 1, 2, 1, 1, 1)
 FUSION_CHANNELS = 256
 SPATIAL_MULTIPLE = 8
+# The frozen backbone's outputs each semantics mode feeds into the fusion layer, in this order.
+SEMANTIC_INPUTS = {"": (), "global": ("pooled",), "spatial": ("pan8", "pooled")}
+
+
+def semantic_inputs(mode: str) -> tuple:
+    if mode not in SEMANTIC_INPUTS:
+        raise ValueError(f"unknown semantics {mode!r} (expected '', 'global' or 'spatial')")
+    return SEMANTIC_INPUTS[mode]
+
+
+def spatial_multiple(config: "ModelConfig") -> int:
+    """Working sizes must be multiples of this: 8 for the encoder, 32 when NanoDet's stride-32 stage is used."""
+    return SEMANTIC_MULTIPLE if config.semantics else SPATIAL_MULTIPLE
 
 
 @dataclass
@@ -35,6 +49,8 @@ class ModelConfig:
     batch_norm: bool = False          # training aid only: export folds it into the convolutions
     head: str = "regression"          # "regression" (the paper) | "bins" (annealed mean of ab bins)
     temperature: float = 0.38         # annealed-mean temperature of the bins head (Zhang et al.'s value)
+    semantics: str = ""               # "" | "global" (NanoDet's pooled vector) | "spatial" (+ its stride-8 PAN map)
+    semantics_weights: str = ""       # NanoDet's TF.js graph (default: where scripts/build-backbone puts it)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,16 +87,23 @@ class Encoder(nn.Module):
 
 
 class Fusion(nn.Module):
-    """Replicates the embedding over the encoder's grid, concatenates, 1x1 conv to 256, ReLU."""
+    """Replicates the embedding (and any global semantic vector) over the encoder's grid, concatenates them with
+    the encoder's output (and any semantic map on the same grid), 1x1 conv to 256, ReLU."""
 
-    def __init__(self, encoder_channels: int, embedding_width: int, width: float = 1.0):
+    def __init__(self, encoder_channels: int, embedding_width: int, width: float = 1.0, semantic_width: int = 0):
         super().__init__()
         self.out_channels = _channels(FUSION_CHANNELS, width)
-        self.conv = _conv(encoder_channels + embedding_width, self.out_channels, kernel=1)
+        self.conv = _conv(encoder_channels + embedding_width + semantic_width, self.out_channels, kernel=1)
 
-    def forward(self, features: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
-        grid = embedding[:, :, None, None].expand(-1, -1, features.shape[2], features.shape[3])
-        return F.relu(self.conv(torch.cat([features, grid], dim=1)))
+    def forward(self, features: torch.Tensor, embedding: torch.Tensor, *semantic: torch.Tensor) -> torch.Tensor:
+        size = features.shape[2:]
+        parts = [features] + [_on_grid(x, size) for x in (embedding, *semantic)]
+        return F.relu(self.conv(torch.cat(parts, dim=1)))
+
+
+def _on_grid(x: torch.Tensor, size) -> torch.Tensor:
+    """A vector [N, C] replicated over the grid; a map [N, C, h, w] already on it."""
+    return x[:, :, None, None].expand(-1, -1, size[0], size[1]) if x.dim() == 2 else x
 
 
 class AnnealedMean(nn.Module):
@@ -146,19 +169,22 @@ class Colorizer(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.encoder = Encoder(config.width, config.batch_norm)
-        self.fusion = Fusion(self.encoder.out_channels, config.embedding_width, config.width)
+        semantic_width = sum(SEMANTIC_WIDTHS[name] for name in semantic_inputs(config.semantics))
+        self.fusion = Fusion(self.encoder.out_channels, config.embedding_width, config.width, semantic_width)
         self.decoder = Decoder(self.fusion.out_channels, config.width, config.batch_norm, config.head,
                                config.temperature)
 
-    def forward(self, l: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.fusion(self.encoder(l), embedding))
+    def forward(self, l: torch.Tensor, embedding: torch.Tensor, *semantic: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.fusion(self.encoder(l), embedding, *semantic))
 
-    def training_output(self, l: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
-        return self.decoder.training_output(self.fusion(self.encoder(l), embedding))
+    def training_output(self, l: torch.Tensor, embedding: torch.Tensor, *semantic: torch.Tensor) -> torch.Tensor:
+        return self.decoder.training_output(self.fusion(self.encoder(l), embedding, *semantic))
 
 
 class Koalarization(nn.Module):
-    """The full model: extractor on the resized luminance + colorizer on the working-size luminance."""
+    """The full model: extractor on the resized luminance + colorizer on the working-size luminance, and with
+    `semantics` the frozen NanoDet branch on the working-size luminance. That branch is third-party and frozen:
+    it is kept out of the module tree, so it never enters a state dict, a checkpoint or an exported weights file."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
@@ -166,6 +192,24 @@ class Koalarization(nn.Module):
         config.embedding_width = self.extractor.embedding_width
         self.config = config
         self.colorizer = Colorizer(config)
+        self.__dict__["semantics"] = load_semantics(config.semantics_weights) if semantic_inputs(config.semantics) else None
+
+    def _apply(self, fn):  # .to(device) / .float() reach the unregistered semantic branch too
+        super()._apply(fn)
+        if self.semantics is not None:
+            self.semantics._apply(fn)
+        return self
+
+    @property
+    def spatial_multiple(self) -> int:
+        return spatial_multiple(self.config)
+
+    @torch.no_grad()
+    def semantic_features(self, l: torch.Tensor) -> tuple:
+        if self.semantics is None:
+            return ()
+        outputs = dict(zip(("pan8", "pooled"), self.semantics(l)))
+        return tuple(outputs[name] for name in semantic_inputs(self.config.semantics))
 
     def embed(self, l: torch.Tensor) -> torch.Tensor:
         size = self.config.extractor_input_size
@@ -174,11 +218,11 @@ class Koalarization(nn.Module):
         return self.extractor(l)
 
     def forward(self, l: torch.Tensor) -> torch.Tensor:
-        return self.colorizer(l, self.embed(l))
+        return self.colorizer(l, self.embed(l), *self.semantic_features(l))
 
     def training_output(self, l: torch.Tensor) -> torch.Tensor:
         """The loss's input (see Decoder.training_output)."""
-        return self.colorizer.training_output(l, self.embed(l))
+        return self.colorizer.training_output(l, self.embed(l), *self.semantic_features(l))
 
 
 def parameter_groups(model: Koalarization, train_parts: str):
