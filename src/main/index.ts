@@ -82,8 +82,9 @@ function createWindow(): BrowserWindow {
 
 /** The native folder dialog, attached to the window (the ApiService's `pickFolder`). */
 async function pickFolder(purpose: FolderPurpose): Promise<string | null> {
+  const titles = { archive: 'Open archive folder', export: 'Choose export folder', cache: 'Choose cache folder' } as const
   const options: Electron.OpenDialogOptions = {
-    title: purpose === 'archive' ? 'Open archive folder' : 'Choose export folder',
+    title: titles[purpose],
     buttonLabel: purpose === 'archive' ? 'Open' : 'Choose',
     properties: purpose === 'archive' ? ['openDirectory'] : ['openDirectory', 'createDirectory']
   }

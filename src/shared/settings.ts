@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { UserFolderSchema } from './api/userFolder'
 
 /**
  * The user's settings and the export options, shared by main (which stores and applies them) and
@@ -66,12 +67,10 @@ export const SettingsSchema = z.strictObject({
   export: ExportDefaultsSchema.default(() => ExportDefaultsSchema.parse({})),
   /**
    * Cache folder (thumbnails and versions); null = `<user data>/cache`. Read at start-up: a change takes
-   * effect the next time the app starts, and versions already made stay where they were written.
+   * effect the next time the app starts, and versions already made stay where they were written. In
+   * Electron it must be a folder chosen in the native dialog (a user folder, see UserFolderSchema).
    */
-  cacheDir: z
-    .string()
-    .max(4096)
-    .refine(isAbsolutePath, 'the cache folder must be an absolute path')
+  cacheDir: UserFolderSchema.refine(isAbsolutePath, 'the cache folder must be an absolute path')
     .nullable()
     .default(null)
 })

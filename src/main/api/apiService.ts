@@ -20,7 +20,7 @@ import type { InstalledModel } from '../../shared/modelCard'
 import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
 import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCache'
 import { photoDtos, projectDto, versionDto, modelDto } from './dto'
-import { FOLDER_METHODS, WEB_HOST, type HostIntegration } from './hostIntegration'
+import { FOLDER_PARAMS, WEB_HOST, type HostIntegration } from './hostIntegration'
 import { ColorizeQueue } from '../jobs/colorizeQueue'
 import type { SpawnWorker } from '../jobs/colorizeWorkerClient'
 import { SettingsStore } from '../settings/settingsStore'
@@ -149,15 +149,27 @@ export class ApiService {
       ...finetuneHandlers({ service: options.finetune?.service, models: options.models, python: options.finetune?.python })
     }
     if (options.host?.onlyPickedFolders) {
-      for (const method of FOLDER_METHODS) {
-        const handler = this.handlers[method] as (params: { folder: string }) => Promise<never>
-        ;(this.handlers as Record<string, unknown>)[method] = (params: { folder: string }) => {
-          this.requireChosenFolder(params.folder)
+      for (const { method, keys } of FOLDER_PARAMS) {
+        const handler = this.handlers[method] as (params: Record<string, unknown>) => Promise<never>
+        ;(this.handlers as Record<string, unknown>)[method] = (params: Record<string, unknown>) => {
+          for (const key of keys) {
+            const folder = params[key]
+            if (typeof folder !== 'string') continue // left out (or null: the default folder)
+            if (key === 'cacheDir') this.requirePickedFolder(folder, settings.get().cacheDir)
+            else this.requireChosenFolder(folder)
+          }
           return handler(params)
         }
       }
     }
     this.stopFinetuneEvents = options.finetune ? forwardFinetuneEvents(options.finetune.service, emit, options.progressIntervalMs) : () => undefined
+  }
+
+  /** The cache folder: one picked in the dialog during this session, or the one already set. */
+  private requirePickedFolder(folder: string, current: string | null): void {
+    const target = resolve(folder)
+    if (this.pickedFolders.has(target) || (current !== null && resolve(current) === target)) return
+    throw new ApiError('bad_request', `choose ${target} with Browse… first: the app only uses folders you picked`)
   }
 
   private requireChosenFolder(folder: string): void {

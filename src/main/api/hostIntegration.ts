@@ -1,4 +1,6 @@
+import { API_METHODS, type ApiMethod } from '../../shared/api/contract'
 import type { Capabilities, FolderPurpose } from '../../shared/api/hostMethods'
+import { userFolderParams } from '../../shared/api/userFolder'
 
 /**
  * What the process hosting the UI offers the ApiService: which transport it is and, in Electron, a
@@ -10,14 +12,17 @@ export interface HostIntegration {
   pickFolder?: (purpose: FolderPurpose) => Promise<string | null>
   /**
    * Only folders the user picked with `pickFolder` (or inside one, or a project already in the library)
-   * may be opened, exported into or trained from. Electron sets it, so a compromised page cannot point
+   * may be opened, exported into or trained from; the cache folder must be one picked (or stay as it is). Electron sets it, so a compromised page cannot point
    * the app at arbitrary folders; in the web host the user types the path, which is the choice.
    */
   onlyPickedFolders?: boolean
 }
 
-/** The methods that take a folder from the UI, and the parameter holding it. */
-export const FOLDER_METHODS = ['openProject', 'exportPhotos', 'inspectCollection', 'startFinetune'] as const
+/**
+ * The methods that take a folder from the UI, and the parameters holding it: derived from the contract
+ * (every parameter whose schema is a UserFolderSchema), so a new folder parameter cannot be forgotten.
+ */
+export const FOLDER_PARAMS = userFolderParams(API_METHODS) as { method: ApiMethod; keys: string[] }[]
 
 /** The default host: the web host (or a test), without a native folder picker. */
 export const WEB_HOST: HostIntegration = { transport: 'web' }

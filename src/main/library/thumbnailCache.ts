@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { PhotoError, describeDecodeError } from '../imaging/photoErrors'
@@ -11,6 +11,13 @@ export const THUMBNAIL_SIZE = 256
 const THUMBNAIL_QUALITY = 80
 const DECODE_OPTIONS = { limitInputPixels: MAX_MEGAPIXELS * 1_000_000, failOn: 'error' as const }
 
+/** The file that marks a folder as a Koalarize thumbnail cache (written with the first thumbnail). */
+export const CACHE_MARKER = '.koalarize-thumbnail-cache'
+const SHARD = /^[0-9a-f]{2}$/
+/** Our thumbnails: `<hash>.jpg` in the shard named by the hash's first two characters, and their `.partial`s. */
+const isOurFile = (shard: string, name: string): boolean =>
+  name.startsWith(shard) && /^[0-9a-f]{16,}\.jpg(\.\d+\.partial)?$/.test(name)
+
 export interface CacheSize {
   files: number
   bytes: number
@@ -19,6 +26,8 @@ export interface CacheSize {
 /**
  * Small upright JPEG thumbnails in a cache folder, keyed by the photo's content hash (so a moved
  * photo keeps its thumbnail and identical copies share one): `<dir>/<hash[0..2]>/<hash>.jpg`.
+ * The cache folder may be one the user chose, holding files of theirs: the folder is marked as ours
+ * (CACHE_MARKER), and sizing and clearing touch only files named as ours, in a marked folder.
  */
 export class ThumbnailCache {
   constructor(
@@ -40,6 +49,7 @@ export class ThumbnailCache {
     const target = this.pathFor(contentHash)
     if (existsSync(target)) return target
     await mkdir(join(this.dir, contentHash.slice(0, 2)), { recursive: true })
+    await writeFile(join(this.dir, CACHE_MARKER), 'Thumbnails made by Koalarize; "Clear cache" deletes them.\n', { flag: 'wx' }).catch(() => undefined)
     // Written under a temporary name and renamed, so a crash never leaves a half thumbnail in the cache.
     const partial = `${target}.${process.pid}.partial`
     try {
@@ -58,23 +68,52 @@ export class ThumbnailCache {
     return target
   }
 
+  /** Our thumbnails on disk (nothing else in the folder is counted). */
   async sizeOnDisk(): Promise<CacheSize> {
     const total: CacheSize = { files: 0, bytes: 0 }
-    if (!existsSync(this.dir)) return total
-    for (const shard of await readdir(this.dir, { withFileTypes: true })) {
-      if (!shard.isDirectory()) continue
-      for (const file of await readdir(join(this.dir, shard.name))) {
-        if (!file.endsWith('.jpg')) continue
-        total.files++
-        total.bytes += (await stat(join(this.dir, shard.name, file))).size
-      }
+    for (const file of await this.ourFiles()) {
+      if (!file.endsWith('.jpg')) continue
+      const info = await stat(file).catch(() => undefined)
+      if (!info?.isFile()) continue
+      total.files++
+      total.bytes += info.size
     }
     return total
   }
 
-  /** Deletes every cached thumbnail (the catalog should then forget its thumbnail paths). */
+  /**
+   * Deletes our thumbnails (the catalog should then forget its thumbnail paths), and shard folders
+   * left empty. Only in a folder marked as ours (or, for a cache made before the marker, one holding
+   * nothing but our thumbnails); any other file stays.
+   */
   async clear(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true })
+    if (!existsSync(join(this.dir, CACHE_MARKER)) && !(await this.holdsOnlyOurs())) return
+    for (const file of await this.ourFiles()) await rm(file, { force: true })
+    for (const shard of await readdir(this.dir).catch(() => [])) {
+      if (SHARD.test(shard)) await rmdir(join(this.dir, shard)).catch(() => undefined) // only when empty
+    }
+  }
+
+  private async holdsOnlyOurs(): Promise<boolean> {
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch(() => [])
+    for (const shard of entries) {
+      if (!shard.isDirectory() || !SHARD.test(shard.name)) return false
+      const files = await readdir(join(this.dir, shard.name)).catch(() => [''])
+      if (!files.every((file) => isOurFile(shard.name, file))) return false
+    }
+    return entries.length > 0
+  }
+
+  /** Paths of the files named as ours, in shard folders. */
+  private async ourFiles(): Promise<string[]> {
+    const files: string[] = []
+    for (const shard of await readdir(this.dir, { withFileTypes: true }).catch(() => [])) {
+      if (!shard.isDirectory() || !SHARD.test(shard.name)) continue
+      for (const file of await readdir(join(this.dir, shard.name)).catch(() => [])) {
+        if (isOurFile(shard.name, file)) files.push(join(this.dir, shard.name, file))
+      }
+    }
+    return files
   }
 }
 

@@ -16,6 +16,7 @@ import {
 import { HOST_METHODS } from './hostMethods'
 import { STUDIO_EVENTS, STUDIO_METHODS } from './studioMethods'
 import { FINETUNE_EVENTS, FINETUNE_METHODS } from './finetuneMethods'
+import { UserFolderSchema } from './userFolder'
 
 /**
  * The one API contract between the renderer and the app, whatever carries it (Electron IPC through
@@ -39,7 +40,7 @@ export const API_METHODS = {
   /** Every project (archive folder) in the library. */
   listProjects: method(NoParams, z.array(ProjectSchema)),
   /** Opens an archive folder as a project (creating it the first time) and starts scanning it in the background. */
-  openProject: method(z.strictObject({ folder: z.string().min(1).max(4096) }), ProjectSchema),
+  openProject: method(z.strictObject({ folder: UserFolderSchema }), ProjectSchema),
   /** Rescans a project's folder; resolves when the scan is done (thumbnails follow in the background). */
   rescanProject: method(z.strictObject({ projectId: IdSchema }), ScanSummarySchema),
   /** One page of a project's photos, filtered and sorted. */

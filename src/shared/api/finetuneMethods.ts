@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { UserFolderSchema } from './userFolder'
 
 /**
  * Contract methods and events of fine-tuning (issue 5): check the Python environment, inspect a
@@ -215,11 +216,11 @@ export const FINETUNE_METHODS = {
   /** Looks for a Python with torch, onnx, PIL, yaml and numpy; says what is missing and how to install it. */
   checkFinetuneEnvironment: { params: z.strictObject({}), result: FinetuneEnvironmentSchema },
   /** Reads a folder (only reads it): how many usable colour photos, and which are skipped and why. */
-  inspectCollection: { params: z.strictObject({ folder: z.string().min(1).max(4096) }), result: CollectionInspectionSchema },
+  inspectCollection: { params: z.strictObject({ folder: UserFolderSchema }), result: CollectionInspectionSchema },
   /** Queues a fine-tuning job (one runs at a time); progress follows as finetune* events. */
   startFinetune: {
     params: z.strictObject({
-      folder: z.string().min(1).max(4096),
+      folder: UserFolderSchema,
       name: z.string().trim().min(1).max(120),
       options: FinetuneOptionsInputSchema.default({})
     }),

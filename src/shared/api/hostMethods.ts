@@ -13,8 +13,8 @@ export const CapabilitiesSchema = z.object({
   folderPicker: z.boolean()
 })
 
-/** What the folder is for: an archive folder to open, or a folder to export into. */
-export const FolderPurposeSchema = z.enum(['archive', 'export'])
+/** What the folder is for: an archive folder to open, a folder to export into, or the cache folder. */
+export const FolderPurposeSchema = z.enum(['archive', 'export', 'cache'])
 
 export const PickedFolderSchema = z.object({
   /** The folder the user chose (absolute), or null when the dialog was cancelled. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { UserFolderSchema } from './userFolder'
 import { ModelCardSchema } from '../modelCard'
 import { ExecutionProviderSettingSchema, ExportFormatSchema, NamingPatternSchema, TiffBitDepthSchema } from '../settings'
 
@@ -208,7 +209,7 @@ export const JobProgressSchema = z.object({
 export const ExportRequestSchema = z.strictObject({
   photoIds: z.array(IdSchema).min(1).max(100_000),
   /** The folder the user chose (absolute). Created if it does not exist. */
-  folder: z.string().min(1).max(4096),
+  folder: UserFolderSchema,
   format: ExportFormatSchema,
   quality: z.number().int().min(1).max(100).default(92),
   /** TIFF only. */
