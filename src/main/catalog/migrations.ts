@@ -139,8 +139,30 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL
       );
     `)
+  },
+  // 5: ids are never reused (AUTOINCREMENT): a deleted version's id must not come back, or an old
+  // media URL would show another image. SQLite cannot add AUTOINCREMENT in place: each table is rebuilt
+  // from its own definition (migrate turns foreign keys off meanwhile, so nothing cascades).
+  (db) => {
+    for (const table of ['projects', 'photos', 'results', 'jobs']) rebuildWithAutoincrement(db, table)
   }
 ]
+
+function rebuildWithAutoincrement(db: Database, table: string): void {
+  const definition = db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)!.sql
+  const indexes = db
+    .prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+    .all(table)
+  const rebuilt = definition
+    .replace(/^CREATE TABLE\s+("?)\w+\1/, `CREATE TABLE ${table}_rebuilt`)
+    .replace(/\bid INTEGER PRIMARY KEY\b(?! AUTOINCREMENT)/, 'id INTEGER PRIMARY KEY AUTOINCREMENT')
+  if (!rebuilt.includes('AUTOINCREMENT')) throw new Error(`cannot add AUTOINCREMENT to ${table}`)
+  db.exec(rebuilt)
+  db.exec(`INSERT INTO ${table}_rebuilt SELECT * FROM ${table}`)
+  db.exec(`DROP TABLE ${table}`)
+  db.exec(`ALTER TABLE ${table}_rebuilt RENAME TO ${table}`)
+  for (const index of indexes) db.exec(index.sql)
+}
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length
 
@@ -150,7 +172,11 @@ export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number
 }
 
-/** Brings the database up to the last migration; returns the versions it went from and to. */
+/**
+ * Brings the database up to the last migration; returns the versions it went from and to. Foreign keys
+ * are off while migrating (so that rebuilding a table cascades nothing), and each migration must leave
+ * no more broken references than it found (PRAGMA foreign_key_check), or it is rolled back.
+ */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
   const from = schemaVersion(db)
   if (from > migrations.length) {
@@ -158,11 +184,22 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
       `catalog schema version ${from} is newer than this Koalarize understands (${migrations.length}); update Koalarize`
     )
   }
-  for (let version = from; version < migrations.length; version++) {
-    db.transaction(() => {
-      migrations[version]!(db)
-      db.pragma(`user_version = ${version + 1}`)
-    })()
+  if (from === migrations.length) return { from, to: from }
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1
+  db.pragma('foreign_keys = OFF')
+  try {
+    for (let version = from; version < migrations.length; version++) {
+      db.transaction(() => {
+        const broken = brokenReferences(db)
+        migrations[version]!(db)
+        if (brokenReferences(db) > broken) throw new Error(`catalog migration ${version + 1} would break references between tables`)
+        db.pragma(`user_version = ${version + 1}`)
+      })()
+    }
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON')
   }
   return { from, to: migrations.length }
 }
+
+const brokenReferences = (db: Database): number => (db.pragma('foreign_key_check') as unknown[]).length
