@@ -1,8 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import { DETAIL_MAX, type JobDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
+import { API_METHODS } from '../../../shared/api/contract'
+import { describeInvalidCall } from '../../../shared/api/plainWords'
+import { DETAIL_DEFAULT, DETAIL_MAX, INTENSITY_DEFAULT, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
 import { apiClient } from './app'
 import { useLibraryStore } from './library'
+import { jobSummary, reviewFilter } from './jobSummary'
 
 export interface ColorizeChoices {
   modelId: string
@@ -11,23 +14,43 @@ export interface ColorizeChoices {
   recolor: boolean
 }
 
+/** A photo a job could not colorize, named by its file, with the reason. */
+export interface JobFailure {
+  photoId: number
+  name: string
+  reason: string
+}
+
+/** The notice shown when a job ends: what was done, and where to review it. */
+export interface JobNotice {
+  jobId: number
+  projectId: number | null
+  text: string
+  filter: 'done' | 'failed'
+}
+
 /** The colorize queue: jobs, their live progress, and the models to choose from. */
 export const useJobsStore = defineStore('jobs', () => {
   const api = apiClient()
   const jobs = ref<JobDto[]>([])
   const progress = reactive(new Map<number, JobProgressDto>())
+  const failures = reactive(new Map<number, JobFailure[]>())
   const models = ref<ModelDto[]>([])
-  const choices = reactive<ColorizeChoices>({ modelId: 'default', detail: 256, intensity: 1, recolor: false })
+  const choices = reactive<ColorizeChoices>({ modelId: 'default', detail: DETAIL_DEFAULT, intensity: INTENSITY_DEFAULT, recolor: false })
   const error = ref<string | null>(null)
+  const notice = ref<JobNotice | null>(null)
   /** The largest detail the chosen model runs at (some heads cap it; the pipeline clamps to it). */
   const detailLimit = computed(() => {
     const card = models.value.find((m) => m.id === choices.modelId)?.card
     return Math.min(DETAIL_MAX, card?.colorizer.maxWorkingSize ?? DETAIL_MAX)
   })
+  /** The photos being colorized right now (one per running job). */
+  const runningPhotoIds = computed(() => new Set([...progress.values()].filter((p) => p.status === 'running' && p.current).map((p) => p.current!.photoId)))
 
   async function load(): Promise<void> {
     models.value = await api.listModels()
     jobs.value = await api.listJobs({})
+    await Promise.all(jobs.value.slice(0, 5).filter((j) => j.counts.failed > 0).map((j) => loadFailures(j.id)))
   }
 
   /** Reloads the installed models (e.g. after a fine-tune installed a new one). */
@@ -35,11 +58,17 @@ export const useJobsStore = defineStore('jobs', () => {
     models.value = await api.listModels()
   }
 
+  /** Queues a job with the current choices, checked first with the contract's own bounds. */
   async function colorize(projectId: number, photoIds?: number[]): Promise<void> {
     error.value = null
+    const params = { projectId, photoIds, ...choices }
+    const check = API_METHODS.createColorizeJob.params.safeParse(params)
+    if (!check.success) {
+      error.value = describeInvalidCall('createColorizeJob', check.error.issues)
+      return
+    }
     try {
-      const job = await api.createColorizeJob({ projectId, photoIds, ...choices })
-      upsert(job)
+      upsert(await api.createColorizeJob(params))
     } catch (e) {
       error.value = (e as Error).message
     }
@@ -53,19 +82,59 @@ export const useJobsStore = defineStore('jobs', () => {
     }
   }
 
+  async function loadFailures(jobId: number): Promise<void> {
+    const { items } = await api.getJob({ jobId })
+    failures.set(jobId, items.filter((i) => i.status === 'failed').map(toFailure))
+  }
+
+  const toFailure = (item: JobItemDto): JobFailure => ({ photoId: item.photoId, name: item.photoName ?? `a photo no longer in the library`, reason: item.error ?? 'unknown reason' })
+
   function upsert(job: JobDto): void {
     const index = jobs.value.findIndex((j) => j.id === job.id)
     if (index >= 0) jobs.value.splice(index, 1, job)
     else jobs.value.unshift(job)
   }
 
-  api.onEvent('jobUpdated', upsert)
-  api.onEvent('jobFinished', (job) => {
+  /** Live counts: each photo finished updates its job's figures, not only the job's start and end. */
+  function onProgress(p: JobProgressDto): void {
+    progress.set(p.jobId, p)
+    const job = jobs.value.find((j) => j.id === p.jobId)
+    if (job) upsert({ ...job, counts: p.counts })
+  }
+
+  function onItemFinished(item: JobItemDto): void {
+    if (item.status === 'failed') failures.set(item.jobId, [...(failures.get(item.jobId) ?? []), toFailure(item)])
+    void useLibraryStore().refreshPhoto(item.photoId)
+  }
+
+  function onFinished(job: JobDto): void {
     upsert(job)
-    void useLibraryStore().reload()
+    notice.value = { jobId: job.id, projectId: job.projectId, text: jobSummary(job), filter: reviewFilter(job) }
+    void useLibraryStore().refreshLoaded()
+  }
+
+  /** Shows a finished job's results in the library (its project, the filter that shows them). */
+  async function review(): Promise<void> {
+    const shown = notice.value
+    notice.value = null
+    if (!shown) return
+    const library = useLibraryStore()
+    if (shown.projectId !== null && shown.projectId !== library.projectId) await library.selectProject(shown.projectId)
+    library.setFilter(shown.filter)
+  }
+
+  api.onEvent('jobUpdated', (job) => {
+    upsert(job)
+    void useLibraryStore().refreshLoaded() // queued / paused photos show it
   })
-  api.onEvent('jobProgress', (p) => progress.set(p.jobId, p))
+  api.onEvent('jobFinished', onFinished)
+  api.onEvent('jobProgress', onProgress)
+  api.onEvent('jobItemFinished', onItemFinished)
   api.onEvent('versionCreated', (version) => useLibraryStore().touchImages(version.photoId))
 
-  return { jobs, progress, models, choices, detailLimit, error, load, refreshModels, colorize, pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob') }
+  return {
+    jobs, progress, failures, models, choices, detailLimit, runningPhotoIds, error, notice,
+    load, refreshModels, colorize, review, dismissNotice: () => (notice.value = null),
+    pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob')
+  }
 })

@@ -18,7 +18,8 @@ export const useLibraryStore = defineStore('library', () => {
   const sort = ref<PhotoSort>('name')
   const total = ref(0)
   const pages = shallowRef(new Map<number, PhotoDto[]>())
-  const loading = new Set<number>()
+  /** Pages being fetched, so that callers can wait for one already on its way. */
+  const loading = new Map<number, Promise<void>>()
   const selection = ref(new Set<number>())
   const scan = reactive({ running: false, done: 0, total: 0, thumbnailsDone: 0, thumbnailsTotal: 0 })
   const error = ref<string | null>(null)
@@ -58,19 +59,57 @@ export const useLibraryStore = defineStore('library', () => {
     if (projectId.value !== null) await loadPage(0)
   }
 
-  async function loadPage(index: number): Promise<void> {
-    if (projectId.value === null || loading.has(index) || pages.value.has(index)) return
-    loading.add(index)
+  function loadPage(index: number): Promise<void> {
+    if (projectId.value === null || pages.value.has(index)) return Promise.resolve()
+    const pending = loading.get(index)
+    if (pending) return pending
+    const work = fetchPage(index).finally(() => loading.delete(index))
+    loading.set(index, work)
+    return work
+  }
+
+  async function fetchPage(index: number): Promise<void> {
     const asked = generation
     try {
-      const page = await api.listPhotos({ projectId: projectId.value, filter: filter.value, sort: sort.value, offset: index * PAGE_SIZE, limit: PAGE_SIZE })
+      const page = await api.listPhotos({ projectId: projectId.value!, filter: filter.value, sort: sort.value, offset: index * PAGE_SIZE, limit: PAGE_SIZE })
       if (asked !== generation) return
       total.value = page.total
       pages.value = new Map(pages.value).set(index, page.items)
     } catch (e) {
       error.value = (e as Error).message
-    } finally {
-      loading.delete(index)
+    }
+  }
+
+  /** Fetches the pages in view again, keeping them on screen meanwhile (a job changed some photos). */
+  async function refreshLoaded(): Promise<void> {
+    const asked = generation
+    const indexes = [...pages.value.keys()]
+    if (projectId.value === null) return
+    if (indexes.length === 0) return loadPage(0)
+    await Promise.all(indexes.map((index) => fetchPage(index)))
+    if (asked !== generation) return
+    // Pages past the (new) end are dropped.
+    const last = Math.floor(Math.max(0, total.value - 1) / PAGE_SIZE)
+    if (indexes.some((index) => index > last)) pages.value = new Map([...pages.value].filter(([index]) => index <= last))
+  }
+
+  /** Replaces a photo wherever a loaded page has it (pages are a shallow ref: the changed page is replaced). */
+  function patchPhoto(photo: PhotoDto): void {
+    for (const [index, page] of pages.value) {
+      const at = page.findIndex((p) => p.id === photo.id)
+      if (at < 0) continue
+      const updated = page.slice()
+      updated[at] = photo
+      pages.value = new Map(pages.value).set(index, updated)
+    }
+  }
+
+  /** Fetches one photo again (its version finished, failed, or was preferred) and shows it. */
+  async function refreshPhoto(photoId: number): Promise<void> {
+    try {
+      patchPhoto((await api.getPhoto({ photoId })).photo)
+    } catch {
+      // Gone from the library meanwhile: the next reload drops it.
     }
   }
 
@@ -90,6 +129,38 @@ export const useLibraryStore = defineStore('library', () => {
   function setSort(value: PhotoSort): void {
     sort.value = value
     void reload()
+  }
+
+  /** A loaded photo by id. */
+  function findPhoto(photoId: number): PhotoDto | undefined {
+    for (const page of pages.value.values()) {
+      const photo = page.find((p) => p.id === photoId)
+      if (photo) return photo
+    }
+    return undefined
+  }
+
+  /** Ids of the photos from one grid position to another (inclusive, either order), loading their pages. */
+  async function idsBetween(from: number, to: number): Promise<number[]> {
+    const [first, last] = [Math.max(0, Math.min(from, to)), Math.min(total.value - 1, Math.max(from, to))]
+    for (let index = Math.floor(first / PAGE_SIZE); index <= Math.floor(last / PAGE_SIZE); index++) await loadPage(index)
+    const ids: number[] = []
+    for (let position = first; position <= last; position++) {
+      const photo = pages.value.get(Math.floor(position / PAGE_SIZE))?.[position % PAGE_SIZE]
+      if (photo) ids.push(photo.id)
+    }
+    return ids
+  }
+
+  /** Adds the photos between two grid positions to the selection (Shift-click). */
+  async function selectRange(from: number, to: number): Promise<void> {
+    const ids = await idsBetween(from, to)
+    selection.value = new Set([...selection.value, ...ids])
+  }
+
+  /** Selects every photo the filter shows (Ctrl/Cmd+A), not only those loaded. */
+  async function selectAll(): Promise<void> {
+    selection.value = new Set(await idsBetween(0, total.value - 1))
   }
 
   function toggleSelected(photoId: number): void {
@@ -123,19 +194,14 @@ export const useLibraryStore = defineStore('library', () => {
   })
   api.onEvent('thumbnailReady', ({ projectId: id, photoId }) => {
     if (id !== projectId.value) return
-    // Pages are a shallow ref (10,000 photos need no deep reactivity): replace the changed page.
-    for (const [index, page] of pages.value) {
-      const at = page.findIndex((p) => p.id === photoId)
-      if (at < 0) continue
-      const updated = page.slice()
-      updated[at] = { ...page[at]!, hasThumbnail: true }
-      pages.value = new Map(pages.value).set(index, updated)
-    }
+    const photo = findPhoto(photoId)
+    if (photo) patchPhoto({ ...photo, hasThumbnail: true })
     touchImages(photoId)
   })
 
   return {
     projects, projectId, project, filter, sort, total, pages, selection, scan, error, imageEpoch,
-    loadProjects, openFolder, selectProject, reload, loadPage, photoAt, setFilter, setSort, toggleSelected, clearSelection, touchImages
+    loadProjects, openFolder, selectProject, reload, refreshLoaded, refreshPhoto, patchPhoto, loadPage, photoAt, setFilter, setSort,
+    toggleSelected, selectRange, selectAll, clearSelection, touchImages
   }
 })
