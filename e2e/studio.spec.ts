@@ -45,6 +45,12 @@ afterAll(async () => {
 
 describe('the studio in the browser', () => {
   it('opens an archive folder and shows its thumbnails', async () => {
+    // A mistyped path is answered in plain words, naming it.
+    await page.getByTestId('open-folder-input').fill(join(dir, 'no such archive'))
+    await page.getByTestId('open-folder').click()
+    await expect.poll(() => page.getByTestId('library-error').textContent()).toBe(
+      `There is no folder at ${join(dir, 'no such archive')}. Check the path for typing mistakes, or whether its disk is connected.`
+    )
     await page.getByTestId('open-folder-input').fill(archive)
     await page.getByTestId('open-folder').click()
     await expect.poll(() => page.locator('[data-testid="photo-cell"][data-has-thumbnail="true"]').count(), { timeout: 60_000 }).toBe(3)
@@ -52,16 +58,91 @@ describe('the studio in the browser', () => {
     await shot('1-library')
   })
 
-  it('colorizes two photos, with progress reaching 100%', async () => {
+  it('colorizes two photos: progress reaches 100%, counts and thumbnails change as each photo finishes', async () => {
     await cells().nth(0).click()
     await cells().nth(1).click()
     await page.getByTestId('detail').fill('64')
+    // Everything the queue and the grid show while the job runs, as it changes.
+    await page.evaluate(() => {
+      const seen = { counts: [] as string[], activity: 0 }
+      ;(window as unknown as { seen: typeof seen }).seen = seen
+      new MutationObserver(() => {
+        const counts = document.querySelector('[data-testid="job-counts"]')?.textContent ?? ''
+        if (counts && seen.counts.at(-1) !== counts) seen.counts.push(counts)
+        seen.activity = Math.max(seen.activity, document.querySelectorAll('[data-testid="badge-activity"]').length)
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+    })
     await page.getByTestId('colorize-selected').click()
     const job = page.getByTestId('job').first()
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done')
     expect(await job.getByTestId('job-progress').getAttribute('data-fraction')).toBe('1')
     await expect.poll(() => job.textContent()).toContain('2 done')
+    const seen = await page.evaluate(() => (window as unknown as { seen: { counts: string[]; activity: number } }).seen)
+    expect(seen.counts).toContain('1 done / 2') // live, before the job ended
+    expect(seen.counts.indexOf('1 done / 2')).toBeLessThan(seen.counts.indexOf('2 done / 2'))
+    expect(seen.activity).toBeGreaterThan(0) // queued / running spinners on the photos
+
+    // The thumbnails turn into the versions, with a badge; the third photo still shows its original.
+    for (const n of [0, 1]) {
+      await expect.poll(() => cells().nth(n).getAttribute('data-shows')).toBe('version')
+      expect(await cells().nth(n).getByTestId('badge-colorized').count()).toBe(1)
+    }
+    expect(await cells().nth(2).getAttribute('data-shows')).toBe('original')
+    await expect.poll(() => cells().nth(0).locator('img').evaluate((img) => [(img as HTMLImageElement).src.includes('/version-thumbnail/'), (img as HTMLImageElement).naturalWidth > 0])).toEqual([true, true])
+    await expect.poll(() => page.getByTestId('badge-activity').count()).toBe(0)
+
+    // A notice says what was done and offers to review it.
+    await expect.poll(() => page.getByTestId('job-notice').textContent()).toContain('Colorized 2 photos.')
     await shot('2-colorized')
+    await page.getByTestId('job-notice-review').click()
+    await expect.poll(() => page.getByTestId('photo-count').textContent()).toContain('2 photos')
+    expect(await page.getByTestId('filter-done').getAttribute('class')).toContain('on')
+    await page.getByTestId('filter-all').click()
+    await expect.poll(() => cells().count()).toBe(3)
+  })
+
+  it('walks the grid with the keyboard and opens the loupe', async () => {
+    const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label')?.split(' · ')[0])
+    const selectedCount = async () => /(\d+) selected/.exec((await page.getByTestId('photo-count').textContent()) ?? '')?.[1]
+    await page.locator('body').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('Control+a') // every photo, not the page's text
+    await expect.poll(selectedCount).toBe('3')
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('')
+    expect(await page.getByTestId('compare-why').getAttribute('title')).toBe('Select exactly one photo to compare its versions (3 selected)')
+
+    await cells().nth(0).focus()
+    await page.keyboard.press('Escape')
+    await expect.poll(selectedCount).toBe('0')
+    await page.keyboard.press('ArrowRight')
+    expect(await focusedName()).toBe('house.png')
+    await page.keyboard.press('Space')
+    await expect.poll(selectedCount).toBe('1')
+    await cells().nth(2).click({ modifiers: ['Shift'] })
+    await expect.poll(selectedCount).toBe('2')
+    await shot('3-keyboard')
+
+    await page.keyboard.press('Enter') // the loupe, on the photo clicked last
+    const loupe = page.getByTestId('loupe')
+    await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe('wedding.webp')
+    // No version yet: the original, not an empty page.
+    expect(await page.getByTestId('loupe-image').getAttribute('data-shows')).toBe('original')
+    await expect.poll(() => page.getByTestId('loupe-image').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(96)
+    await shot('4-loupe-original')
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe('house.png')
+    expect(await page.getByTestId('loupe-image').getAttribute('data-shows')).toBe('latest version')
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe(join('1930s', 'grandma.jpg'))
+    await page.keyboard.press('ArrowLeft') // the first photo: stays
+    expect(await page.getByTestId('loupe-name').textContent()).toBe(join('1930s', 'grandma.jpg'))
+    await page.keyboard.press('Escape')
+    await expect.poll(() => loupe.count()).toBe(0)
+    await expect.poll(focusedName).toBe(join('1930s', 'grandma.jpg')) // back on the grid, where the loupe was
+
+    await cells().nth(2).dblclick()
+    await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe('wedding.webp')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => cells().count()).toBe(3)
   })
 
   it('shows the original and every version in the compare view, and marks a preferred one', async () => {
@@ -76,17 +157,19 @@ describe('the studio in the browser', () => {
     await page.getByTestId('compare-mode-grid').check()
     await expect.poll(() => page.getByTestId('compare-pane').count()).toBe(3)
     await expect.poll(() => page.locator('[data-testid="compare-pane"] img').evaluateAll((imgs) => imgs.every((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0))).toBe(true)
-    await shot('3-compare-grid')
+    await shot('5-compare-grid')
     await page.getByTestId('compare-mode-slider').check()
     // Two layers: the version underneath, the original on top clipped to the slider's position.
     await expect.poll(() => page.getByTestId('compare-pane').count()).toBe(2)
     const overlay = page.locator('[data-testid="compare-pane"].overlay')
     expect(await overlay.evaluate((el) => (el as unknown as { style: { clipPath: string } }).style.clipPath)).toBe('inset(0px 50% 0px 0px)')
-    await shot('4-compare-slider')
+    await shot('6-compare-slider')
     const first = page.getByTestId('version-item').first()
     await first.getByRole('button', { name: /prefer/ }).click()
     await expect.poll(() => first.textContent()).toContain('★ preferred')
     await page.getByRole('button', { name: '← Library' }).click()
+    // The library shows the star, and the preferred version as the thumbnail.
+    await expect.poll(() => cells().nth(0).getByTestId('badge-preferred').count()).toBe(1)
   })
 
   it('exports the selected photos with their size, format and metadata', async () => {
@@ -97,7 +180,7 @@ describe('the studio in the browser', () => {
     await page.getByTestId('export-naming').fill('{name}-colorized')
     await page.getByTestId('export-submit').click()
     await expect.poll(() => page.getByTestId('export-result').textContent(), { timeout: 60_000 }).toContain('Wrote 2 file(s)')
-    await shot('5-exported')
+    await shot('7-exported')
     const files = (await readdir(exportDir)).sort()
     expect(files).toEqual(['grandma-colorized.png', 'house-colorized.png'])
     const grandma = await sharp(join(exportDir, 'grandma-colorized.png')).metadata()
