@@ -4,7 +4,7 @@
  * of the scans with sharp and writes it as a 12-MP sRGB JPEG. Every figure is also given as a ratio to
  * the reference's CPU time, so that a busy machine cancels out.
  *
- *   npm run bench:batch -- [--photos 8] [--megapixels 12] [--runs 3] [--cli "--size 256 --threads 2"]
+ *   npm run bench:batch -- [--photos 8] [--megapixels 12] [--runs 3] [--cli="--jobs 2 --threads 2"]
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'

@@ -5,6 +5,7 @@
  */
 export const USAGE_DEFAULTS = {
   workingSize: 256,
+  batchConcurrency: 2,
   outputFormats: ['jpeg', 'png', 'tiff', 'webp'],
   evalSize: 256,
   finetune: { baseModel: 'default', epochs: 5, size: 224, learningRate: 1e-4, patience: 2 }
@@ -24,7 +25,8 @@ export const colorizeUsage = `koalarize colorize <file or folder> <output folder
   --recolor                also colorize photos that are already in colour, from their luminance
   --overwrite              replace existing output files (inputs are never written)
   --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
-  --threads <n>            inference threads (default: onnxruntime's choice)`
+  --threads <n>            inference threads (default: the cores divided among the photos at once)
+  --jobs <n>               photos colorized at once (default ${d.batchConcurrency})`
 
 export const modelsUsage = 'koalarize models [--json]   list installed models and their cards'
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { USAGE_DEFAULTS, usage } from '../../src/cli/usage'
 import { DEFAULT_WORKING_SIZE } from '../../src/main/pipeline/workingSize'
+import { DEFAULT_BATCH_CONCURRENCY } from '../../src/main/batch/colorizeBatch'
 import { OUTPUT_FORMATS } from '../../src/main/imaging/photoWriter'
 import { DEFAULT_EVAL_SIZE } from '../../src/main/evaluation/evaluateModel'
 import { DEFAULT_FINETUNE_OPTIONS } from '../../src/main/training/finetuneOptions'
@@ -10,6 +11,7 @@ describe('CLI usage texts', () => {
     const f = DEFAULT_FINETUNE_OPTIONS
     expect(USAGE_DEFAULTS).toEqual({
       workingSize: DEFAULT_WORKING_SIZE,
+      batchConcurrency: DEFAULT_BATCH_CONCURRENCY,
       outputFormats: [...OUTPUT_FORMATS],
       evalSize: DEFAULT_EVAL_SIZE,
       finetune: { baseModel: f.baseModel, epochs: f.epochs, size: f.size, learningRate: f.learningRate, patience: f.patience }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ColorizerModel } from '../../main/inference/colorizerModel'
-import { colorizeBatch } from '../../main/batch/colorizeBatch'
+import { colorizeBatch, DEFAULT_BATCH_CONCURRENCY, inferenceThreads } from '../../main/batch/colorizeBatch'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWriter'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
@@ -23,7 +23,8 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
       recolor: { type: 'boolean', default: false },
       overwrite: { type: 'boolean', default: false },
       provider: { type: 'string', default: 'auto' },
-      threads: { type: 'string' }
+      threads: { type: 'string' },
+      jobs: { type: 'string' }
     }
   })
   if (positionals.length !== 2) throw new UsageError(colorizeUsage)
@@ -35,9 +36,10 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
   const provider = values.provider as ProviderName | 'auto'
   if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
 
+  const concurrency = wholeNumberBetween('jobs', values.jobs, 1, 64) ?? DEFAULT_BATCH_CONCURRENCY
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {
     provider,
-    threads: wholeNumberBetween('threads', values.threads, 0, 256)
+    threads: wholeNumberBetween('threads', values.threads, 0, 256) ?? inferenceThreads(concurrency)
   })
   process.stderr.write(`model ${model.card.id} (${model.card.name}) on ${model.provider}\n`)
   for (const reason of model.fallbacks) process.stderr.write(`  skipped provider ${reason}\n`)
@@ -54,7 +56,8 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
       quality: numberBetween('quality', values.quality, 1, 100),
       format: values.format as OutputFormat | undefined,
       recolor: values.recolor,
-      overwrite: values.overwrite
+      overwrite: values.overwrite,
+      concurrency
     },
     (p) => bar.update(p.done, p.total, p.current, p.etaSeconds)
   )

@@ -7,7 +7,7 @@ import { writeGreyPng } from '../../../tests/fixtures/photos'
 import { ColorizerModel } from '../inference/colorizerModel'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
-import { colorizeBatch, OVERWRITES_INPUT } from './colorizeBatch'
+import { colorizeBatch, inferenceThreads, OVERWRITES_INPUT } from './colorizeBatch'
 
 // Issue 14, item 2: `koalarize colorize IN OUT --recolor --overwrite` with OUT a symbolic link to IN
 // overwrote the inputs. Inputs and outputs are now compared by real path and inode.
@@ -68,4 +68,21 @@ describe('colorizeBatch never writes an input', () => {
     expect((await readdir(out)).sort()).toEqual(['a.png', 'b.png'])
     expect(await hashes(input)).toEqual(before)
   }, 60_000)
+})
+
+describe('colorizeBatch with several photos in flight', () => {
+  it('reports the photos in their order and counts progress up to the total', async () => {
+    const out = join(dir, 'out-concurrent')
+    const progress: number[] = []
+    const result = await colorizeBatch(model, input, out, { ...options, concurrency: 2 }, (p) => progress.push(p.done))
+    expect(result.written.map((report) => report.input.path)).toEqual([join(input, 'a.png'), join(input, 'b.png')])
+    expect(progress.at(-1)).toBe(2)
+    expect(progress).toEqual([...progress].sort((a, b) => a - b))
+  }, 60_000)
+
+  it('divides the cores among the photos in flight for inference', () => {
+    expect(inferenceThreads(2, 2)).toBe(1)
+    expect(inferenceThreads(2, 16)).toBe(8)
+    expect(inferenceThreads(4, 2)).toBe(1)
+  })
 })
