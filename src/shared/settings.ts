@@ -65,6 +65,8 @@ export const SettingsSchema = z.strictObject({
   /** Intra-op threads for the CPU provider; 0 lets onnxruntime decide. */
   threads: z.number().int().min(0).max(256).default(0),
   export: ExportDefaultsSchema.default(() => ExportDefaultsSchema.parse({})),
+  /** Colorize jobs interrupted by a crash resume by themselves at the next start (otherwise they wait, paused). */
+  resumeInterruptedJobs: z.boolean().default(true),
   /**
    * Cache folder (thumbnails and versions); null = `<user data>/cache`. Read at start-up: a change takes
    * effect the next time the app starts, and versions already made stay where they were written. In
@@ -80,6 +82,7 @@ export type Settings = z.infer<typeof SettingsSchema>
 export const SettingsPatchSchema = z.strictObject({
   executionProvider: SettingsSchema.shape.executionProvider.unwrap().optional(),
   threads: SettingsSchema.shape.threads.unwrap().optional(),
+  resumeInterruptedJobs: z.boolean().optional(),
   export: z
     .strictObject({
       format: ExportFormatSchema.optional(),

@@ -91,9 +91,10 @@ export class ApiService {
       tickMs: options.colorizeWorker?.tickMs,
       onError: (error) => this.emit('backgroundError', { projectId: null, task: 'jobs', message: (error as Error)?.message ?? String(error) })
     })
-    // Start-up: jobs interrupted by the last stop are paused (see ColorizeQueue); the catalog part is
-    // done before the constructor returns, half-made version files are removed in the background.
-    this.track(this.queue.recover())
+    // Start-up: jobs interrupted by a crash are recovered (see ColorizeQueue): the catalog part is done
+    // before the constructor returns; half-made version files are removed in the background, then the
+    // jobs resume by themselves unless the setting says to wait.
+    this.track(this.queue.recover({ resume: settings.get().resumeInterruptedJobs }))
     const studio: StudioContext = {
       store,
       models: options.models,

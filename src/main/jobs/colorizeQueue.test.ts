@@ -14,7 +14,8 @@ import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { DEFAULT_WORKING_SIZE, MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../pipeline/workingSize'
 import { SettingsStore } from '../settings/settingsStore'
-import { CRASH_REASON } from './colorizeQueue'
+import type { SettingsPatch } from '../../shared/settings'
+import { CRASH_REASON, INTERRUPTED_NOTE } from './colorizeQueue'
 import { findMedia } from '../media/mediaFiles'
 import { rejection } from '../../../tests/fixtures/apiErrors'
 
@@ -29,10 +30,10 @@ let events: ApiEvent[]
 const catalogFile = () => join(dir, 'catalog.sqlite')
 const versionsDir = () => join(dir, 'cache', 'versions')
 
-function openService(): { api: ApiService; store: CatalogStore } {
+function openService(patch: SettingsPatch = {}): { api: ApiService; store: CatalogStore } {
   const store = CatalogStore.open(catalogFile())
   const settings = SettingsStore.open(null)
-  settings.update({ threads: 1, executionProvider: 'cpu' })
+  settings.update({ threads: 1, executionProvider: 'cpu', ...patch })
   const api = new ApiService({
     store,
     thumbnails: new ThumbnailCache(join(dir, 'cache', 'thumbnails')),
@@ -262,10 +263,10 @@ describe('colorize queue', () => {
     raw.close()
 
     events = []
-    const second = openService()
+    const second = openService({ resumeInterruptedJobs: false }) // (on by default: see jobRecovery.test.ts)
     await second.api.idle() // start-up recovery
     const recovered = await second.api.invoke('getJob', { jobId: job.id })
-    expect(recovered.job.status).toBe('paused')
+    expect(recovered.job).toMatchObject({ status: 'paused', error: INTERRUPTED_NOTE })
     expect(recovered.items.find((i) => i.photoId === interrupted.photoId)).toMatchObject({ status: 'queued', versionId: null })
     expect(existsSync(halfFile)).toBe(false)
     expect(second.store.getResult(halfMade.id)).toBeUndefined()

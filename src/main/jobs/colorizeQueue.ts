@@ -13,6 +13,8 @@ import type { InferenceSettings } from './workerProtocol'
 
 export const COLORIZE_JOB_KIND = 'colorize'
 export const CRASH_REASON = 'the colorizer crashed on this photo'
+/** Why a job interrupted by a crash waits, paused, when it is not resumed by itself (see recover). */
+export const INTERRUPTED_NOTE = 'paused: the app stopped while this job ran; resume it to go on (photos done stay done)'
 
 export type QueueEmitter = <E extends ApiEventName>(name: E, payload: ApiEventPayload<E>) => void
 
@@ -51,10 +53,11 @@ export const versionPath = (versionsDir: string, projectId: number, photoId: num
  * is gone); running ⇄ paused. Pause is cooperative: the photo in progress is finished first. Cancel
  * is immediate: the worker is killed and the photo in progress is abandoned.
  *
- * Restart: `recover()` (called once at start-up) pauses every job that was running or queued when the
- * app stopped, puts their interrupted items back in the queue and removes half-made versions. Nothing
- * starts by itself after a restart — the app may have stopped because of that very job, or the user
- * quit to get the computer back — the UI offers "resume", and items already done stay done.
+ * Restart: `recover()` (called once at start-up) takes every job that was running or queued when the
+ * app stopped (it crashed or was killed), puts their interrupted items back in the queue and removes
+ * half-made versions; then those jobs resume by themselves (the setting resumeInterruptedJobs, on by
+ * default), or wait paused with a note saying why. Items already done stay done. A job paused by
+ * quitting the app (close) stays paused: the user quit to get the computer back.
  */
 export class ColorizeQueue {
   private readonly worker: ColorizeWorkerClient
@@ -66,10 +69,21 @@ export class ColorizeQueue {
     this.worker = new ColorizeWorkerClient(options.spawnWorker, options.workerIdleMs)
   }
 
-  /** Start-up recovery (see the class comment). Returns the ids of the jobs it paused. */
-  async recover(): Promise<number[]> {
-    const { pausedJobIds, abandonedResults } = this.options.store.recoverInterruptedJobs(COLORIZE_JOB_KIND)
+  /** Start-up recovery (see the class comment). Returns the ids of the interrupted jobs. */
+  async recover(options: { resume?: boolean } = {}): Promise<number[]> {
+    const { store } = this.options
+    const { pausedJobIds, abandonedResults } = store.recoverInterruptedJobs(COLORIZE_JOB_KIND)
+    if (!options.resume) for (const jobId of pausedJobIds) store.setJobStatus(jobId, 'paused', INTERRUPTED_NOTE)
     for (const result of abandonedResults) if (result.outputPath) await rm(result.outputPath, { force: true })
+    if (options.resume) {
+      for (const jobId of pausedJobIds) {
+        try {
+          this.resume(jobId)
+        } catch {
+          // Cancelled meanwhile: nothing to resume.
+        }
+      }
+    }
     return pausedJobIds
   }
 
@@ -225,8 +239,8 @@ export class ColorizeQueue {
     const { store, emit } = this.options
     const photo = store.getPhoto(item.photoId)
     const project = photo && store.getProject(photo.projectId)
-    const finish = (update: Parameters<CatalogStore['updateJobItem']>[2]): void => {
-      store.updateJobItem(job.id, item.photoId, update)
+    const finish = (update: Parameters<CatalogStore['updateJobItem']>[2] | null): void => {
+      if (update) store.updateJobItem(job.id, item.photoId, update)
       emit('jobItemFinished', jobItemDto(store.getJobItem(job.id, item.photoId)!, photo?.relativePath ?? null))
       emit('jobProgress', estimator.progress('running', null))
     }
@@ -262,10 +276,15 @@ export class ColorizeQueue {
 
     switch (outcome.kind) {
       case 'done': {
-        store.updateResult(result.id, { status: 'done' })
+        // The version and its job item are done together, or neither is (a crash between them would
+        // leave a finished version its job redoes: a duplicate).
+        store.transaction(() => {
+          store.updateResult(result.id, { status: 'done' })
+          store.updateJobItem(job.id, photo.id, { status: 'done', resultId: result.id, millis: outcome.millis })
+        })
         estimator.record(photo.id, outcome.millis)
         emit('versionCreated', versionDto(store.getResult(result.id)!))
-        return finish({ status: 'done', resultId: result.id, millis: outcome.millis })
+        return finish(null)
       }
       case 'failed':
       case 'crashed': {
