@@ -22,6 +22,23 @@ let exportDir: string
 let studio: Studio
 let page: Page
 
+/** An <img> as the page sees it (the e2e code is typed without the DOM library). */
+type Img = { src: string; naturalWidth: number }
+
+/**
+ * Records, in the page, every value the queue's counts take and the most spinners shown at once while
+ * a job runs (a MutationObserver, so nothing between two polls is missed): `window.seen`.
+ */
+const WATCH_JOB_SCRIPT = `(() => {
+  const seen = { counts: [], activity: 0 }
+  window.seen = seen
+  new MutationObserver(() => {
+    const counts = document.querySelector('[data-testid="job-counts"]')?.textContent ?? ''
+    if (counts && seen.counts.at(-1) !== counts) seen.counts.push(counts)
+    seen.activity = Math.max(seen.activity, document.querySelectorAll('[data-testid="badge-activity"]').length)
+  }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+})()`
+
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `studio-${STUDIO_TARGET}-${name}.png`) })
 const cells = () => page.getByTestId('photo-cell')
 
@@ -63,21 +80,13 @@ describe('the studio in the browser', () => {
     await cells().nth(1).click()
     await page.getByTestId('detail').fill('64')
     // Everything the queue and the grid show while the job runs, as it changes.
-    await page.evaluate(() => {
-      const seen = { counts: [] as string[], activity: 0 }
-      ;(window as unknown as { seen: typeof seen }).seen = seen
-      new MutationObserver(() => {
-        const counts = document.querySelector('[data-testid="job-counts"]')?.textContent ?? ''
-        if (counts && seen.counts.at(-1) !== counts) seen.counts.push(counts)
-        seen.activity = Math.max(seen.activity, document.querySelectorAll('[data-testid="badge-activity"]').length)
-      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
-    })
+    await page.evaluate(WATCH_JOB_SCRIPT)
     await page.getByTestId('colorize-selected').click()
     const job = page.getByTestId('job').first()
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done')
     expect(await job.getByTestId('job-progress').getAttribute('data-fraction')).toBe('1')
     await expect.poll(() => job.textContent()).toContain('2 done')
-    const seen = await page.evaluate(() => (window as unknown as { seen: { counts: string[]; activity: number } }).seen)
+    const seen = await page.evaluate<{ counts: string[]; activity: number }>('window.seen')
     expect(seen.counts).toContain('1 done / 2') // live, before the job ended
     expect(seen.counts.indexOf('1 done / 2')).toBeLessThan(seen.counts.indexOf('2 done / 2'))
     expect(seen.activity).toBeGreaterThan(0) // queued / running spinners on the photos
@@ -88,7 +97,7 @@ describe('the studio in the browser', () => {
       expect(await cells().nth(n).getByTestId('badge-colorized').count()).toBe(1)
     }
     expect(await cells().nth(2).getAttribute('data-shows')).toBe('original')
-    await expect.poll(() => cells().nth(0).locator('img').evaluate((img) => [(img as HTMLImageElement).src.includes('/version-thumbnail/'), (img as HTMLImageElement).naturalWidth > 0])).toEqual([true, true])
+    await expect.poll(() => cells().nth(0).locator('img').evaluate((img) => [(img as unknown as Img).src.includes('/version-thumbnail/'), (img as unknown as Img).naturalWidth > 0])).toEqual([true, true])
     await expect.poll(() => page.getByTestId('badge-activity').count()).toBe(0)
 
     // A notice says what was done and offers to review it.
@@ -102,12 +111,12 @@ describe('the studio in the browser', () => {
   })
 
   it('walks the grid with the keyboard and opens the loupe', async () => {
-    const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label')?.split(' · ')[0])
+    const focusedName = () => page.evaluate<string | undefined>("document.activeElement?.getAttribute('aria-label')?.split(' · ')[0]")
     const selectedCount = async () => /(\d+) selected/.exec((await page.getByTestId('photo-count').textContent()) ?? '')?.[1]
     await page.locator('body').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('Control+a') // every photo, not the page's text
     await expect.poll(selectedCount).toBe('3')
-    expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('')
+    expect(await page.evaluate<string>("window.getSelection()?.toString() ?? ''")).toBe('')
     expect(await page.getByTestId('compare-why').getAttribute('title')).toBe('Select exactly one photo to compare its versions (3 selected)')
 
     await cells().nth(0).focus()
@@ -126,7 +135,7 @@ describe('the studio in the browser', () => {
     await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe('wedding.webp')
     // No version yet: the original, not an empty page.
     expect(await page.getByTestId('loupe-image').getAttribute('data-shows')).toBe('original')
-    await expect.poll(() => page.getByTestId('loupe-image').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(96)
+    await expect.poll(() => page.getByTestId('loupe-image').evaluate((img) => (img as unknown as Img).naturalWidth)).toBe(96)
     await shot('4-loupe-original')
     await page.keyboard.press('ArrowLeft')
     await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe('house.png')
@@ -167,7 +176,7 @@ describe('the studio in the browser', () => {
     const first = page.getByTestId('version-item').first()
     await first.getByRole('button', { name: /prefer/ }).click()
     await expect.poll(() => first.textContent()).toContain('★ preferred')
-    await page.getByRole('button', { name: '← Library' }).click()
+    await page.keyboard.press('Escape') // back to the library
     // The library shows the star, and the preferred version as the thumbnail.
     await expect.poll(() => cells().nth(0).getByTestId('badge-preferred').count()).toBe(1)
   })
