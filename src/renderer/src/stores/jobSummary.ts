@@ -13,6 +13,10 @@ export function jobSummary(job: JobDto): string {
     case 'failed':
       return `Colorizing stopped: ${job.error ?? 'the job could not run'}. ${done} of ${photos(total)} done; Resume to retry.`
     default:
+      if (done === 0 && skipped === total) {
+        // Not a silent "done, 0 / 1": say why nothing changed and how to colorize them anyway.
+        return `Nothing colorized: ${skipped === 1 ? 'the photo is' : `all ${skipped} photos are`} already in colour. Tick "recolour colour photos" to colorize ${skipped === 1 ? 'it' : 'them'} anyway.`
+      }
       return done === total ? `Colorized ${photos(done)}.` : `Colorized ${done} of ${photos(total)}${tail}.`
   }
 }
