@@ -31,6 +31,8 @@ import { exportHandlers } from './exportHandlers'
 import { settingsHandlers } from './settingsHandlers'
 import { finetuneHandlers, forwardFinetuneEvents } from './finetuneHandlers'
 import type { FinetuneService } from '../training/finetuneJob'
+import { removeAbandonedExportFiles } from '../export/exportFile'
+import { removeAbandonedScratch } from '../files/scratch'
 
 export interface ApiServiceOptions {
   store: CatalogStore
@@ -95,6 +97,11 @@ export class ApiService {
     // before the constructor returns; half-made version files are removed in the background, then the
     // jobs resume by themselves unless the setting says to wait.
     this.track(this.queue.recover({ resume: settings.get().resumeInterruptedJobs }))
+    // And what a crash left elsewhere, each recognised by our own naming: temporary export files (also
+    // journalled in the catalog), scratch folders of dead processes, half-written thumbnails.
+    this.track(removeAbandonedExportFiles(store))
+    this.track(removeAbandonedScratch())
+    this.track(options.thumbnails.removeAbandonedPartials())
     const studio: StudioContext = {
       store,
       models: options.models,

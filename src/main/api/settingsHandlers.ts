@@ -1,14 +1,14 @@
 import type { ApiHandlers } from '../../shared/api/contract'
 import { EXECUTION_PROVIDER_SETTINGS } from '../../shared/settings'
 import { availableProviders } from '../inference/executionProviders'
-import { folderSize } from '../versions/cacheSize'
+import { versionsSize } from '../versions/versionDebris'
 import type { StudioContext } from './studioContext'
 
 type SettingsMethods = 'getSettings' | 'updateSettings' | 'listExecutionProviders' | 'cacheInfo' | 'clearCache'
 
 /** Settings, execution providers and the cache. */
 export function settingsHandlers(ctx: StudioContext): Pick<ApiHandlers, SettingsMethods> {
-  const cacheInfo = async () => ({ thumbnails: await ctx.thumbnails.sizeOnDisk(), versions: await folderSize(ctx.versionsDir) })
+  const cacheInfo = async () => ({ thumbnails: await ctx.thumbnails.sizeOnDisk(), versions: await versionsSize(ctx.store, ctx.versionsDir) })
   return {
     getSettings: async () => ctx.settings.get(),
     updateSettings: async (patch) => ctx.settings.update(patch),

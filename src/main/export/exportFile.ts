@@ -3,7 +3,7 @@ import { link, rename, rm } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
-import { addPendingFile, recordExportedFile, removePendingFile } from '../catalog/fileRecords'
+import { addPendingFile, pendingFiles, recordExportedFile, removePendingFile } from '../catalog/fileRecords'
 import { existingFile } from '../files/fileIdentity'
 import { replaceProblem } from './replaceGuard'
 
@@ -45,6 +45,22 @@ export async function writeExportFile(
     await rm(partial, { force: true })
     removePendingFile(store, partial)
   }
+}
+
+/**
+ * Start-up: removes the temporary export files a crash left (journalled in the catalog, and named as
+ * ours), and empties the journal. Returns the paths removed.
+ */
+export async function removeAbandonedExportFiles(store: CatalogStore): Promise<string[]> {
+  const removed: string[] = []
+  for (const path of pendingFiles(store)) {
+    if (EXPORT_PARTIAL.test(basename(path))) {
+      await rm(path, { force: true })
+      removed.push(path)
+    }
+    removePendingFile(store, path)
+  }
+  return removed
 }
 
 async function moveIntoPlace(store: CatalogStore, partial: string, target: string, overwrite: boolean): Promise<void> {

@@ -9,6 +9,7 @@ import type { Job, JobItem } from '../catalog/types'
 import { jobDto, jobItemDto, versionDto } from '../api/dto'
 import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
 import { ProgressEstimator } from './progressEstimator'
+import { removeVersionDebris } from '../versions/versionDebris'
 import type { InferenceSettings } from './workerProtocol'
 
 export const COLORIZE_JOB_KIND = 'colorize'
@@ -69,12 +70,16 @@ export class ColorizeQueue {
     this.worker = new ColorizeWorkerClient(options.spawnWorker, options.workerIdleMs)
   }
 
-  /** Start-up recovery (see the class comment). Returns the ids of the interrupted jobs. */
+  /**
+   * Start-up recovery (see the class comment), also of the files a crash left in the versions folder
+   * (removeVersionDebris). Returns the ids of the interrupted jobs.
+   */
   async recover(options: { resume?: boolean } = {}): Promise<number[]> {
     const { store } = this.options
     const { pausedJobIds, abandonedResults } = store.recoverInterruptedJobs(COLORIZE_JOB_KIND)
     if (!options.resume) for (const jobId of pausedJobIds) store.setJobStatus(jobId, 'paused', INTERRUPTED_NOTE)
     for (const result of abandonedResults) if (result.outputPath) await rm(result.outputPath, { force: true })
+    await removeVersionDebris(store, this.options.versionsDir) // before any job runs: no partial is in use
     if (options.resume) {
       for (const jobId of pausedJobIds) {
         try {

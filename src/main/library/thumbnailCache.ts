@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { PhotoError, describeDecodeError } from '../imaging/photoErrors'
 import type { CatalogStore } from '../catalog/catalogStore'
+import { isProcessAlive } from '../files/scratch'
 
 /** Long side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 256
@@ -92,6 +93,16 @@ export class ThumbnailCache {
     for (const shard of await readdir(this.dir).catch(() => [])) {
       if (SHARD.test(shard)) await rmdir(join(this.dir, shard)).catch(() => undefined) // only when empty
     }
+  }
+
+  /** Start-up: removes the temporary thumbnails of processes that are gone (a crash mid-write). */
+  async removeAbandonedPartials(): Promise<string[]> {
+    const abandoned = (await this.ourFiles()).filter((file) => {
+      const pid = /\.(\d+)\.partial$/.exec(file)?.[1]
+      return pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))
+    })
+    for (const file of abandoned) await rm(file, { force: true })
+    return abandoned
   }
 
   private async holdsOnlyOurs(): Promise<boolean> {

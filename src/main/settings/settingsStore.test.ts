@@ -115,7 +115,11 @@ describe('settings and cache through the API', () => {
     await writeGreyPng(join(root, 'b.png'), 48, 64)
     const project = await api.invoke('openProject', { folder: root })
     await api.idle()
-    const version = join(dir, 'cache', 'versions', String(project.id), '1', '1.png')
+    // A finished version in the catalog (the cache size counts only versions it knows).
+    const photoId = store.photosOfProject(project.id)[0]!.id
+    const result = store.addResult({ photoId, modelId: 'default', options: {}, status: 'done' })
+    const version = join(dir, 'cache', 'versions', String(project.id), String(photoId), `${result.id}.png`)
+    store.setResultOutput(result.id, version)
     await mkdir(join(version, '..'), { recursive: true })
     await writeFile(version, Buffer.alloc(1234))
 
