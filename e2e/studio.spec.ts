@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeGreyJpegWithMetadata, writeGreyPng, writeSepiaWebp } from '../tests/fixtures/photos'
+import { writeGreyJpegWithMetadata, writeGreyPng, writeSepiaWebp, writeTruncatedJpeg } from '../tests/fixtures/photos'
 import { launchStudio, STUDIO_TARGET, type Studio } from './launchStudio'
 
 /**
@@ -198,5 +198,26 @@ describe('the studio in the browser', () => {
     expect(grandma.xmp?.toString()).toContain('koalarize:Colorized="True"')
     const house = await sharp(join(exportDir, 'house-colorized.png')).metadata()
     expect([house.format, house.width, house.height]).toEqual(['png', 100, 72])
+  })
+
+  it('shows why a photo failed, on the photo and in the queue', async () => {
+    await page.getByTestId('export-dialog').press('Escape') // dialogs close on Esc
+    await expect.poll(() => page.getByTestId('export-dialog').count()).toBe(0)
+    // A photo that was fine when scanned, and damaged on disk by the time it is colorized.
+    await writeGreyPng(join(archive, 'late.png'), 80, 60)
+    await page.getByTestId('open-folder-input').fill(archive)
+    await page.getByTestId('open-folder').click() // opening it again rescans it
+    await expect.poll(() => cells().count(), { timeout: 60_000 }).toBe(4)
+    await writeTruncatedJpeg(join(archive, 'late.png'))
+    await page.keyboard.press('Escape')
+    await cells().nth(2).click()
+    await page.getByTestId('colorize-selected').click()
+    await expect.poll(() => page.getByTestId('job-notice').textContent(), { timeout: 120_000 }).toContain('Colorized 0 of 1 photo · 1 failed.')
+    const reason = (await page.getByTestId('job-failure').first().textContent()) ?? ''
+    expect(reason).toMatch(/^late\.png: .*(damaged|truncated|premature|corrupt|unsupported)/i)
+    await expect.poll(() => cells().nth(2).getByTestId('badge-failed').textContent()).toBe(`Failed: ${reason.slice('late.png: '.length)}`)
+    await shot('8-failed')
+    await page.getByTestId('job-notice-review').click() // no results: the failures are shown
+    await expect.poll(() => page.getByTestId('photo-count').textContent()).toContain('1 photos')
   })
 })
