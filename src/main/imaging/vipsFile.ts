@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises'
 
 /**
- * Minimal writer for the libvips native `.v` format, used to hand float CIE Lab
- * pixels to sharp/libvips (sharp's raw-pixel input cannot be tagged as Lab).
+ * Minimal writer for the libvips native `.v` format, used to hand float CIE Lab pixels (sharp's
+ * raw-pixel input cannot be tagged as Lab), or 8-bit sRGB ones, to sharp/libvips together with the
+ * original's metadata (sharp cannot attach raw EXIF or IPTC blocks to raw-pixel input).
  *
  * File layout (libvips iofuncs/vips.c, vips__write_header_bytes; "Intel" = LE file):
  *   off  size  field
@@ -10,10 +11,10 @@ import { open } from 'node:fs/promises'
  *    4    4    Xsize        int32 LE (width)
  *    8    4    Ysize        int32 LE (height)
  *   12    4    Bands        int32 LE
- *   16    4    Bbits        int32 LE (deprecated; libvips recomputes it; we write 32)
- *   20    4    BandFmt      int32 LE (6 = VIPS_FORMAT_FLOAT)
+ *   16    4    Bbits        int32 LE (deprecated; libvips recomputes it; we write 32 for float, 8 for uchar)
+ *   20    4    BandFmt      int32 LE (6 = VIPS_FORMAT_FLOAT, 0 = VIPS_FORMAT_UCHAR)
  *   24    4    Coding       int32 LE (0 = none)
- *   28    4    Type         int32 LE (interpretation; 13 = VIPS_INTERPRETATION_LAB)
+ *   28    4    Type         int32 LE (interpretation; 13 = VIPS_INTERPRETATION_LAB, 22 = sRGB)
  *   32    4    Xres         float32 LE (pixels per mm; 1.0)
  *   36    4    Yres         float32 LE
  *   40    4    Length       int32 LE (deprecated, 0)
@@ -33,6 +34,10 @@ import { open } from 'node:fs/promises'
 export const VIPS_HEADER_BYTES = 64
 export const VIPS_FORMAT_FLOAT = 6
 export const VIPS_INTERPRETATION_LAB = 13
+export const VIPS_FORMAT_UCHAR = 0
+export const VIPS_INTERPRETATION_SRGB = 22
+
+type Pixels = Float32Array | Uint8Array
 
 export function encodeVipsLabFloat(
   width: number,
@@ -41,11 +46,11 @@ export function encodeVipsLabFloat(
   data: Float32Array,
   metadata: Record<string, Buffer | undefined> = {}
 ): Buffer {
-  return Buffer.concat(vipsLabFloatParts(width, height, bands, data, metadata))
+  return Buffer.concat(vipsParts(width, height, bands, data, metadata))
 }
 
 /** Writes the same bytes as encodeVipsLabFloat to `path` without copying the pixels into one buffer first. */
-export async function writeVipsLabFloat(
+export function writeVipsLabFloat(
   path: string,
   width: number,
   height: number,
@@ -53,20 +58,39 @@ export async function writeVipsLabFloat(
   data: Float32Array,
   metadata: Record<string, Buffer | undefined> = {}
 ): Promise<void> {
+  return writeParts(path, vipsParts(width, height, bands, data, metadata))
+}
+
+/** Writes 8-bit sRGB pixels (R, G, B[, alpha], interleaved) as a `.v` file, with the same metadata trailer. */
+export function writeVipsSrgb8(
+  path: string,
+  width: number,
+  height: number,
+  bands: number,
+  data: Uint8Array,
+  metadata: Record<string, Buffer | undefined> = {}
+): Promise<void> {
+  return writeParts(path, vipsParts(width, height, bands, data, metadata))
+}
+
+async function writeParts(path: string, parts: Buffer[]): Promise<void> {
   const file = await open(path, 'w')
   try {
-    await file.writev(vipsLabFloatParts(width, height, bands, data, metadata))
+    await file.writev(parts)
   } finally {
     await file.close()
   }
 }
 
-/** Header, pixels (a view of `data` on little-endian hosts) and the optional metadata trailer. */
-function vipsLabFloatParts(
+/**
+ * Header, pixels (a view of `data` on little-endian hosts) and the optional metadata trailer.
+ * Float pixels are tagged Lab, 8-bit ones sRGB.
+ */
+function vipsParts(
   width: number,
   height: number,
   bands: number,
-  data: Float32Array,
+  data: Pixels,
   metadata: Record<string, Buffer | undefined>
 ): Buffer[] {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
@@ -75,7 +99,7 @@ function vipsLabFloatParts(
   if (!Number.isInteger(bands) || bands <= 0) throw new RangeError(`invalid band count ${bands}`)
   const expected = width * height * bands
   if (data.length !== expected) {
-    throw new RangeError(`data has ${data.length} floats, expected ${expected}`)
+    throw new RangeError(`data has ${data.length} values, expected ${expected}`)
   }
   const header = Buffer.alloc(VIPS_HEADER_BYTES)
   header[0] = 0xb6
@@ -85,10 +109,11 @@ function vipsLabFloatParts(
   header.writeInt32LE(width, 4)
   header.writeInt32LE(height, 8)
   header.writeInt32LE(bands, 12)
-  header.writeInt32LE(32, 16)
-  header.writeInt32LE(VIPS_FORMAT_FLOAT, 20)
+  const float = data instanceof Float32Array
+  header.writeInt32LE(float ? 32 : 8, 16)
+  header.writeInt32LE(float ? VIPS_FORMAT_FLOAT : VIPS_FORMAT_UCHAR, 20)
   header.writeInt32LE(0, 24)
-  header.writeInt32LE(VIPS_INTERPRETATION_LAB, 28)
+  header.writeInt32LE(float ? VIPS_INTERPRETATION_LAB : VIPS_INTERPRETATION_SRGB, 28)
   header.writeFloatLE(1, 32)
   header.writeFloatLE(1, 36)
   // 40..63 stay zero (Length, Compression, Level, Xoffset, Yoffset, padding).
@@ -96,8 +121,8 @@ function vipsLabFloatParts(
   return [header, littleEndianPixels(data), ...(trailer ? [trailer] : [])]
 }
 
-function littleEndianPixels(data: Float32Array): Buffer {
-  if (isLittleEndianHost) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+function littleEndianPixels(data: Pixels): Buffer {
+  if (data instanceof Uint8Array || isLittleEndianHost) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   const pixels = Buffer.allocUnsafe(data.byteLength)
   for (let i = 0; i < data.length; i++) pixels.writeFloatLE(data[i]!, i * 4)
   return pixels
