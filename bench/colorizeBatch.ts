@@ -1,8 +1,9 @@
 /**
  * Batch benchmark: a folder of synthetic 12-MP grey scans colorized by the real CLI (`koalarize colorize`,
  * a fresh process), beside a reference measured in the same run: a fresh Node process that decodes one
- * of the scans with sharp and writes it as a 12-MP sRGB JPEG. Every figure is also given as a ratio to
- * the reference's CPU time, so that a busy machine cancels out.
+ * of the scans with sharp and writes it as a 12-MP sRGB JPEG with the CLI's own JPEG settings (quality
+ * 92, no chroma subsampling). Every figure is also given as a ratio to the reference's CPU time, so that
+ * a busy machine cancels out.
  *
  *   npm run bench:batch -- [--photos 8] [--megapixels 12] [--runs 3] [--cli="--jobs 2 --threads 2"]
  */
@@ -28,7 +29,7 @@ const REPO = resolve(import.meta.dirname, '..')
 const CLI = join(REPO, 'bin', 'koalarize.mjs')
 const cliArgs = values.cli.split(' ').filter(Boolean)
 const REFERENCE = `import sharp from 'sharp'
-await sharp(process.argv[1]).toColourspace('srgb').jpeg({ quality: 92 }).toFile(process.argv[2])`
+await sharp(process.argv[1]).toColourspace('srgb').jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(process.argv[2])`
 
 const reference = (scan: string, out: string): Promise<ProcessFigures> =>
   measureNode(['--input-type=module', '-e', REFERENCE, scan, out], REPO)
@@ -67,7 +68,7 @@ async function main(dir: string): Promise<void> {
 
   console.log(`batch benchmark: ${photos} × ${size.width}x${size.height} (${values.megapixels} MP) grey JPEG scans, ` +
     `${cpus().length} CPUs, CLI args: ${cliArgs.join(' ') || '(defaults)'}; medians of ${runs} runs`)
-  console.log(`  reference (fresh node: sharp decode → 12-MP sRGB JPEG): CPU ${seconds(refCpu)}, ` +
+  console.log(`  reference (fresh node: sharp decode → 12-MP sRGB JPEG q92 4:4:4): CPU ${seconds(refCpu)}, ` +
     `wall ${seconds(refWall)}, peak RSS ${median(references.map((r) => r.peakRssMiB)).toFixed(0)} MiB`)
   console.log(`  one scan, whole CLI process: CPU ${seconds(singleCpu)} = ${ratio(singleCpu, refCpu)} the reference's CPU, ` +
     `wall ${seconds(median(singles.map((r) => r.wallSeconds)))}, peak RSS ${median(singles.map((r) => r.peakRssMiB)).toFixed(0)} MiB`)
