@@ -28,11 +28,13 @@ import type { StudioContext } from './studioContext'
 import { jobHandlers } from './jobHandlers'
 import { versionHandlers } from './versionHandlers'
 import { exportHandlers } from './exportHandlers'
+import { projectHandlers } from './projectHandlers'
 import { settingsHandlers } from './settingsHandlers'
 import { finetuneHandlers, forwardFinetuneEvents } from './finetuneHandlers'
 import type { FinetuneService } from '../training/finetuneJob'
 import { removeAbandonedExportFiles } from '../export/exportFile'
 import { removeAbandonedScratch } from '../files/scratch'
+import { refuseSpecialFolder, skippedFoldersWarning } from './folderChecks'
 
 export interface ApiServiceOptions {
   store: CatalogStore
@@ -153,21 +155,23 @@ export class ApiService {
       ...jobHandlers(studio),
       ...versionHandlers(studio),
       ...exportHandlers(studio),
+      ...projectHandlers(studio),
       ...settingsHandlers(studio),
       ...finetuneHandlers({ service: options.finetune?.service, models: options.models, python: options.finetune?.python })
     }
-    if (options.host?.onlyPickedFolders) {
-      for (const { method, keys } of FOLDER_PARAMS) {
-        const handler = this.handlers[method] as (params: Record<string, unknown>) => Promise<never>
-        ;(this.handlers as Record<string, unknown>)[method] = (params: Record<string, unknown>) => {
-          for (const key of keys) {
-            const folder = params[key]
-            if (typeof folder !== 'string') continue // left out (or null: the default folder)
-            if (key === 'cacheDir') this.requirePickedFolder(folder, settings.get().cacheDir)
-            else this.requireChosenFolder(folder)
-          }
-          return handler(params)
+    // Every folder the UI gives (found from the contract): never a special system folder such as /proc;
+    // in Electron, only folders the user picked.
+    for (const { method, keys } of FOLDER_PARAMS) {
+      const handler = this.handlers[method] as (params: Record<string, unknown>) => Promise<never>
+      ;(this.handlers as Record<string, unknown>)[method] = async (params: Record<string, unknown>) => {
+        for (const key of keys) {
+          const folder = params[key]
+          if (typeof folder !== 'string') continue // left out (or null: the default folder)
+          if (options.host?.onlyPickedFolders && key === 'cacheDir') this.requirePickedFolder(folder, settings.get().cacheDir)
+          else if (options.host?.onlyPickedFolders) this.requireChosenFolder(folder)
+          await refuseSpecialFolder(folder)
         }
+        return handler(params)
       }
     }
     this.stopFinetuneEvents = options.finetune ? forwardFinetuneEvents(options.finetune.service, emit, options.progressIntervalMs) : () => undefined
@@ -284,6 +288,7 @@ export class ApiService {
     })
       .then((summary) => {
         this.emit('scanFinished', summary)
+        if (summary.skippedFolders.length > 0) this.emit('backgroundError', { projectId, task: 'scan', message: skippedFoldersWarning(summary) })
         this.queueThumbnails(projectId)
         return summary
       })

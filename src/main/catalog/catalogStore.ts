@@ -218,6 +218,14 @@ export class CatalogStore {
     return this.db.prepare<[], ProjectRow>('SELECT * FROM projects ORDER BY name COLLATE NOCASE, id').all().map(toProject)
   }
 
+  /**
+   * Removes a project from the library: its photos, versions and jobs go with it (ON DELETE CASCADE).
+   * Only the catalog: no file is touched here.
+   */
+  deleteProject(id: number): void {
+    this.db.prepare('DELETE FROM projects WHERE id = ?').run(id)
+  }
+
   markProjectScanned(id: number, at = now()): void {
     this.db.prepare('UPDATE projects SET scanned_at = ? WHERE id = ?').run(at, id)
   }

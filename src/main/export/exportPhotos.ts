@@ -11,6 +11,7 @@ import { isInside } from '../versions/versions'
 import { applyNamingPattern } from './namingPattern'
 import { FileExistsError, ProtectedFileError, writeExportFile } from './exportFile'
 import { realFolder } from '../files/fileIdentity'
+import { withTimeLimit } from '../files/timeLimit'
 import { firstReplaceProblem } from './replaceGuard'
 
 /** The export cannot be done as asked (the API answers bad_request); nothing was written. */
@@ -108,7 +109,7 @@ export async function exportPhotos(
   if (result.conflicts.length > 0 && !request.overwrite) return result
   result.conflicts = []
 
-  await mkdir(folder, { recursive: true })
+  await withTimeLimit(mkdir(folder, { recursive: true }), `Making the folder ${folder}`)
   let done = 0
   for (const item of planned) {
     const versionFile = item.version.outputPath!

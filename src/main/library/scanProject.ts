@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path'
 import { findPhotos } from '../batch/photoFiles'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { Photo } from '../catalog/types'
@@ -26,6 +27,8 @@ export interface ScanSummary {
   missing: number
   /** Files recorded with a scan error (unreadable or not an image). */
   errors: number
+  /** Sub-folders that could not be read (relative paths), skipped with the reason; their photos keep their state. */
+  skippedFolders: { path: string; reason: string }[]
   durationMs: number
 }
 
@@ -58,22 +61,28 @@ export async function scanProject(store: CatalogStore, projectId: number, option
   const project = store.getProject(projectId)
   if (!project) throw new Error(`no project ${projectId}`)
   // An unreachable folder (an unplugged drive) fails the scan: it must not turn every photo 'missing'.
-  const files = await findPhotos(project.root).catch((error: unknown) => {
+  // An unreadable sub-folder is skipped with a warning, and the photos known there are left as they are.
+  const skippedFolders: ScanSummary['skippedFolders'] = []
+  const onSkippedFolder = (folder: string, reason: string) => skippedFolders.push({ path: relative(project.root, folder), reason })
+  const files = await findPhotos(project.root, undefined, { onSkippedFolder }).catch((error: unknown) => {
     throw new ProjectFolderUnavailableError(project.root, (error as Error)?.message ?? String(error))
   })
+  const inSkippedFolder = (relativePath: string) => skippedFolders.some((folder) => relativePath.startsWith(folder.path + sep))
   const known = new Map(store.photosOfProject(projectId).map((photo) => [photo.relativePath, photo]))
   const foundPaths = new Set(files.map((file) => file.relative))
 
   // Photos whose path is gone (or was already missing) may reappear elsewhere: index them by hash.
   const vanishedByHash = new Map<string, Photo[]>()
   for (const photo of known.values()) {
-    if (foundPaths.has(photo.relativePath) || !photo.contentHash) continue
+    if (foundPaths.has(photo.relativePath) || !photo.contentHash || inSkippedFolder(photo.relativePath)) continue
     const list = vanishedByHash.get(photo.contentHash) ?? []
     list.push(photo)
     vanishedByHash.set(photo.contentHash, list)
   }
 
-  const summary: ScanSummary = { projectId, found: files.length, added: 0, updated: 0, unchanged: 0, moved: 0, missing: 0, errors: 0, durationMs: 0 }
+  const summary: ScanSummary = {
+    projectId, found: files.length, added: 0, updated: 0, unchanged: 0, moved: 0, missing: 0, errors: 0, skippedFolders, durationMs: 0
+  }
   const claimed = new Set<number>()
   let done = 0
 
@@ -134,7 +143,7 @@ export async function scanProject(store: CatalogStore, projectId: number, option
 
   store.transaction(() => {
     for (const photo of known.values()) {
-      if (foundPaths.has(photo.relativePath) || claimed.has(photo.id)) continue
+      if (foundPaths.has(photo.relativePath) || claimed.has(photo.id) || inSkippedFolder(photo.relativePath)) continue
       if (photo.status !== 'missing') store.setPhotoStatus(photo.id, 'missing')
       summary.missing++
     }

@@ -1,4 +1,4 @@
-import { readdir, rm, stat } from 'node:fs/promises'
+import { readdir, rm, rmdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
 import { isInside } from './versions'
@@ -44,6 +44,19 @@ export async function versionsSize(store: CatalogStore, versionsDir: string): Pr
     total.bytes += info.size
   }
   return total
+}
+
+/** Removes a project's version files (named as ours) and their folders once empty; call after its catalog rows are gone. */
+export async function removeProjectVersions(versionsDir: string, projectId: number): Promise<void> {
+  const projectDir = join(versionsDir, String(projectId))
+  for (const photo of await readdir(projectDir).catch(() => [])) {
+    if (!ID.test(photo)) continue
+    for (const name of await readdir(join(projectDir, photo)).catch(() => [])) {
+      if (VERSION.test(name) || PARTIAL.test(name)) await rm(join(projectDir, photo, name), { force: true })
+    }
+    await rmdir(join(projectDir, photo)).catch(() => undefined) // only when empty
+  }
+  await rmdir(projectDir).catch(() => undefined)
 }
 
 async function photoFolders(versionsDir: string): Promise<string[]> {

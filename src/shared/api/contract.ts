@@ -41,6 +41,11 @@ export const API_METHODS = {
   listProjects: method(NoParams, z.array(ProjectSchema)),
   /** Opens an archive folder as a project (creating it the first time) and starts scanning it in the background. */
   openProject: method(z.strictObject({ folder: UserFolderSchema }), ProjectSchema),
+  /**
+   * Removes a project from the library (the catalog, and its versions in the cache); the files in its
+   * folder are untouched. Refused while one of its colorize jobs is queued or running. Returns the projects left.
+   */
+  removeProject: method(z.strictObject({ projectId: IdSchema }), z.array(ProjectSchema)),
   /** Rescans a project's folder; resolves when the scan is done (thumbnails follow in the background). */
   rescanProject: method(z.strictObject({ projectId: IdSchema }), ScanSummarySchema),
   /** One page of a project's photos, filtered and sorted. */

@@ -100,6 +100,8 @@ export const ScanSummarySchema = z.object({
   moved: z.number().int().nonnegative(),
   missing: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
+  /** Sub-folders that could not be read, skipped with the reason (their photos keep their state). */
+  skippedFolders: z.array(z.object({ path: z.string(), reason: z.string() })).default([]),
   durationMs: z.number().nonnegative()
 })
 

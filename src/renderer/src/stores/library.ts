@@ -45,6 +45,22 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
+  /** Removes a project from the library (the catalog only: the files in its folder stay as they are). */
+  async function removeProject(id: number): Promise<void> {
+    error.value = null
+    try {
+      projects.value = await api.removeProject({ projectId: id })
+      if (projectId.value === id) {
+        projectId.value = null
+        selection.value = new Set()
+        total.value = 0
+        await reload()
+      }
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
   async function selectProject(id: number): Promise<void> {
     projectId.value = id
     selection.value = new Set()
@@ -201,7 +217,7 @@ export const useLibraryStore = defineStore('library', () => {
 
   return {
     projects, projectId, project, filter, sort, total, pages, selection, scan, error, imageEpoch,
-    loadProjects, openFolder, selectProject, reload, refreshLoaded, refreshPhoto, patchPhoto, loadPage, photoAt, setFilter, setSort,
+    loadProjects, openFolder, removeProject, selectProject, reload, refreshLoaded, refreshPhoto, patchPhoto, loadPage, photoAt, setFilter, setSort,
     toggleSelected, selectRange, selectAll, clearSelection, touchImages
   }
 })
