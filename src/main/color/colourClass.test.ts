@@ -5,9 +5,26 @@ function labImage(pixels: [number, number][]): Float32Array {
   return new Float32Array(pixels.flatMap(([a, b]) => [50, a, b]))
 }
 
+/** A deterministic noise in [-amplitude, amplitude] (scanner grain, JPEG). */
+function noise(seed: number, amplitude: number): number {
+  const x = Math.sin(seed * 12.9898) * 43758.5453
+  return (x - Math.floor(x) - 0.5) * 2 * amplitude
+}
+
+/** Chroma at one hue angle (degrees) that grows from the highlights to the shadows, with grain. */
+function tonedGradient(hueDeg: number, maxChroma: number, count = 2000): [number, number][] {
+  const hue = (hueDeg * Math.PI) / 180
+  return Array.from({ length: count }, (_, i) => {
+    const chroma = (maxChroma * i) / (count - 1)
+    return [chroma * Math.cos(hue) + noise(i, 1.5), chroma * Math.sin(hue) + noise(i + 7919, 1.5)]
+  })
+}
+
 describe('chromaStats', () => {
   it('calls neutral and faintly tinted scans black-and-white', () => {
     expect(chromaStats(labImage(Array(100).fill([1, 2])), 3).kind).toBe('bw')
+    const grain = Array.from({ length: 1000 }, (_, i) => [noise(i, 3), noise(i + 31, 3)] as [number, number])
+    expect(chromaStats(labImage(grain), 3).kind).toBe('bw')
   })
 
   it('calls a uniform warm tint toned (sepia)', () => {
@@ -15,6 +32,38 @@ describe('chromaStats', () => {
     const stats = chromaStats(labImage(sepia), 3)
     expect(stats.kind).toBe('toned')
     expect(stats.tintChroma).toBeGreaterThan(14)
+  })
+
+  it('calls a strong sepia gradient toned: chroma varies, the hue does not', () => {
+    const stats = chromaStats(labImage(tonedGradient(70, 32)), 3)
+    expect(stats.spread).toBeGreaterThan(7)
+    expect(stats.kind).toBe('toned')
+  })
+
+  it('calls cyanotype and selenium prints toned', () => {
+    expect(chromaStats(labImage(tonedGradient(-100, 30)), 3).kind).toBe('toned')
+    expect(chromaStats(labImage(tonedGradient(20, 12)), 3).kind).toBe('toned')
+  })
+
+  it('calls a faded multi-hue photo (an autochrome) colour, even with little chroma and a warm cast', () => {
+    const hues = [130, 330, 250, 60] // greens, purple-reds, blues, ochres
+    const autochrome = Array.from({ length: 2000 }, (_, i) => {
+      const hue = (hues[i % hues.length]! * Math.PI) / 180
+      const chroma = 4 + (i % 5)
+      return [2 + chroma * Math.cos(hue) + noise(i, 1), 4 + chroma * Math.sin(hue) + noise(i + 3, 1)] as [number, number]
+    })
+    const stats = chromaStats(labImage(autochrome), 3)
+    expect(stats.spread).toBeLessThan(7)
+    expect(stats.offHueFraction).toBeGreaterThan(0.3)
+    expect(stats.kind).toBe('colour')
+  })
+
+  it('calls a hand-coloured print colour though most of it is grey', () => {
+    const print = Array.from({ length: 1000 }, (_, i) =>
+      (i < 60 ? [20, 10] : i < 100 ? [-18, 12] : [noise(i, 1), noise(i + 5, 1)]) as [number, number])
+    const stats = chromaStats(labImage(print), 3)
+    expect(stats.meanChroma).toBeLessThan(4)
+    expect(stats.kind).toBe('colour')
   })
 
   it('calls varied hues colour', () => {

@@ -74,7 +74,7 @@ export async function classifyPhoto(path: string): Promise<{ stats: ChromaStats;
 function skipReason(kind: ChromaStats['kind'], stats: ChromaStats): SkippedPhoto | null {
   if (kind === 'bw') return { photo: '', kind: 'bw', reason: `black-and-white or near-grey (mean chroma ${stats.meanChroma.toFixed(1)})` }
   if (kind === 'toned') {
-    return { photo: '', kind: 'toned', reason: `toned: one tint, no real colours (tint ${stats.tintChroma.toFixed(1)}, spread ${stats.spread.toFixed(1)})` }
+    return { photo: '', kind: 'toned', reason: `toned: one tint, no real colours (tint ${stats.tintChroma.toFixed(1)}, ${Math.round(stats.offHueFraction * 100)} % of the colour off its hue)` }
   }
   return null
 }
