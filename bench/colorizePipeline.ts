@@ -3,6 +3,7 @@
  * colorizer at the working size, a*b* upsampling, Lab→sRGB, metadata, encode), median of N runs.
  *
  *   npm run bench:pipeline -- [--runs 5] [--size 256] [--model default] [--megapixels 12] [--threads 0]
+ *                          [--provider auto|cuda|dml|coreml|cpu]   (with a GPU: --provider cuda; bench:batch takes --cli="--provider cuda")
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir, cpus } from 'node:os'
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { ColorizerModel } from '../src/main/inference/colorizerModel'
 import { colorizePhoto, type ColorizeReport } from '../src/main/pipeline/colorizePhoto'
 import { modelRegistry } from '../src/cli/services'
+import type { ProviderName } from '../src/main/inference/executionProviders'
 import { writeSyntheticScan } from './syntheticScan'
 
 const { values } = parseArgs({
@@ -19,7 +21,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '256' },
     model: { type: 'string', default: 'default' },
     megapixels: { type: 'string', default: '12' },
-    threads: { type: 'string', default: '0' }
+    threads: { type: 'string', default: '0' },
+    provider: { type: 'string', default: 'auto' }
   }
 })
 
@@ -29,7 +32,10 @@ const dir = await mkdtemp(join(tmpdir(), 'koalarize-bench-'))
 try {
   const input = join(dir, 'scan.jpg')
   const size = await writeSyntheticScan(input, Number(values.megapixels))
-  const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), { threads: Number(values.threads) })
+  const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {
+    threads: Number(values.threads),
+    provider: values.provider as ProviderName | 'auto'
+  })
   const reports: ColorizeReport[] = []
   let peakRss = 0
   for (let run = 0; run < Number(values.runs) + 1; run++) {
