@@ -220,4 +220,17 @@ describe('the studio in the browser', () => {
     await page.getByTestId('job-notice-review').click() // no results: the failures are shown
     await expect.poll(() => page.getByTestId('photo-count').textContent()).toContain('1 photos')
   })
+
+  it('removes the project from the library after saying in plain words that its folder stays as it is', async () => {
+    const before = (await readdir(archive, { recursive: true })).sort()
+    let question = ''
+    page.once('dialog', (dialog) => {
+      question = dialog.message()
+      void dialog.accept()
+    })
+    await page.getByTestId('remove-project').click()
+    await expect.poll(() => page.getByTestId('project').count()).toBe(0)
+    expect(question).toContain(`Your photos in ${archive} stay exactly as they are`)
+    expect((await readdir(archive, { recursive: true })).sort()).toEqual(before)
+  })
 })
