@@ -10,7 +10,9 @@ import torch
 from . import color
 from .losses import gamut_bins
 from .safe_load import load_weights
-from .model import SPATIAL_MULTIPLE, Koalarization, ModelConfig
+from .backbones.build import SOURCE as BACKBONE_SOURCE
+from .backbones.semantic import BACKBONE_ID, WIDTHS as SEMANTIC_WIDTHS
+from .model import Koalarization, ModelConfig, semantic_inputs, spatial_multiple
 
 # The bins head holds 676 logits per pixel at half the working size: measured peak memory of one 3:2 photo on the
 # CPU is 1.6 GB at a shorter side of 512, 4.9 GB at 1,024 and 17.6 GB at 2,048. Colour is upsampled anyway.
@@ -76,6 +78,33 @@ def inference_colorizer(model: Koalarization) -> torch.nn.Module:
     return colorizer
 
 
+def colorizer_inputs(model: Koalarization) -> tuple:
+    """The colorizer graph's input names, example tensors (64 x 96 working size) and dynamic axes: l, embedding,
+    then the backbone outputs its semantics mode takes (a stride-8 map on the encoder's grid, or a vector)."""
+    height, width = 64, 96
+    names = ["l", "embedding", *semantic_inputs(model.config.semantics)]
+    examples = [torch.zeros(1, 1, height, width), torch.zeros(1, model.config.embedding_width)]
+    axes = {"l": {0: "batch", 2: "height", 3: "width"}, "embedding": {0: "batch"}}
+    for name in names[2:]:
+        spatial = name == "pan8"
+        examples.append(torch.zeros(1, SEMANTIC_WIDTHS[name], height // 8, width // 8) if spatial
+                        else torch.zeros(1, SEMANTIC_WIDTHS[name]))
+        axes[name] = {0: "batch", 2: "height8", 3: "width8"} if spatial else {0: "batch"}
+    return names, tuple(examples), axes
+
+
+def backbone_card(model: Koalarization) -> Dict:
+    """What the app needs to find and feed the backbone, and what a reader needs to know about its licence."""
+    if not model.config.semantics:
+        return {}
+    return {"backbone": {"id": BACKBONE_ID, "inputs": list(semantic_inputs(model.config.semantics)),
+                         "network": BACKBONE_SOURCE["network"], "upstream": BACKBONE_SOURCE["upstream"],
+                         "license": BACKBONE_SOURCE["license"],
+                         "source": f"npm {BACKBONE_SOURCE['package']}@{BACKBONE_SOURCE['version']} "
+                                   f"({BACKBONE_SOURCE['packageLicense']}), models/nanodet.json + .bin",
+                         "build": "scripts/build-backbone (never bundled with these weights)"}}
+
+
 def export_onnx(model: Koalarization, out_dir: str, fp16_storage: bool = False) -> Dict[str, str]:
     os.makedirs(out_dir, exist_ok=True)
     size = model.config.extractor_input_size
@@ -85,10 +114,10 @@ def export_onnx(model: Koalarization, out_dir: str, fp16_storage: bool = False) 
         torch.onnx.export(model.extractor, (torch.zeros(1, 1, size, size),), paths["extractor"],
                           input_names=["l"], output_names=["embedding"],
                           dynamic_axes={"l": {0: "batch"}, "embedding": {0: "batch"}}, opset_version=OPSET)
-        torch.onnx.export(inference_colorizer(model), (torch.zeros(1, 1, 64, 96), torch.zeros(1, model.config.embedding_width)),
-                          paths["colorizer"], input_names=["l", "embedding"], output_names=["ab"],
-                          dynamic_axes={"l": {0: "batch", 2: "height", 3: "width"}, "embedding": {0: "batch"},
-                                        "ab": {0: "batch", 2: "height", 3: "width"}}, opset_version=OPSET)
+        names, examples, axes = colorizer_inputs(model)
+        torch.onnx.export(inference_colorizer(model), examples, paths["colorizer"], input_names=names,
+                          output_names=["ab"], dynamic_axes={**axes, "ab": {0: "batch", 2: "height", 3: "width"}},
+                          opset_version=OPSET)
     if fp16_storage:
         for path in paths.values():
             store_weights_as_fp16(path)
@@ -108,6 +137,7 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
             "paper": "Baldassarre, Morin, Rodes-Guirao: Deep Koalarization (2017)",
             "width": model.config.width,
             "head": model.config.head,
+            **({"semantics": model.config.semantics} if model.config.semantics else {}),
             **({"temperature": model.config.temperature, "inferenceBins": len(gamut_bins())}
                if model.config.head == "bins" else {}),
             "parameters": sum(p.numel() for p in model.parameters()),
@@ -116,12 +146,13 @@ def model_card(model: Koalarization, checkpoint: Dict, model_id: str, name: str,
                       "inputSize": model.config.extractor_input_size,
                       "embeddingWidth": model.config.embedding_width},
         "storage": "fp16 weights, fp32 compute",
-        "colorizer": {"file": "colorizer.onnx", "spatialMultiple": SPATIAL_MULTIPLE,
+        **backbone_card(model),
+        "colorizer": {"file": "colorizer.onnx", "spatialMultiple": spatial_multiple(model.config),
                       "trainedSize": config.get("data", {}).get("crop_size"),
                       **({"maxWorkingSize": BINS_MAX_WORKING_SIZE} if model.config.head == "bins" else {})},
         "weights": {"file": WEIGHTS_FILE, "format": "pytorch-state-dict-fp16"},
         "io": {"extractor": {"inputs": ["l"], "outputs": ["embedding"]},
-               "colorizer": {"inputs": ["l", "embedding"], "outputs": ["ab"]}},
+               "colorizer": {"inputs": colorizer_inputs(model)[0], "outputs": ["ab"]}},
         "scaling": color.SCALING_CARD,
         "training": {"recipe": config.get("name"), "config": _portable(config), "history": history},
         "metrics": checkpoint.get("metrics", history[-1] if history else {}),

@@ -11,8 +11,20 @@ export const ModelCardSchema = z.looseObject({
     width: z.number().positive().optional(),
     head: z.enum(['regression', 'bins']).optional(),
     temperature: z.number().positive().optional(),
+    /** Semantic features from the frozen backbone: '' none, 'global' its pooled vector, 'spatial' + its stride-8 map. */
+    semantics: z.enum(['', 'global', 'spatial']).optional(),
     parameters: z.number().int().optional()
   }),
+  /** The frozen, third-party backbone the colorizer needs (built on each machine, never bundled with our weights). */
+  backbone: z
+    .looseObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+      /** The backbone's outputs the colorizer takes, by ONNX name, after `l` and `embedding`. */
+      inputs: z.array(z.string().min(1)).min(1),
+      source: z.string().optional(),
+      license: z.string().optional()
+    })
+    .optional(),
   extractor: z.object({
     kind: z.string(),
     file: z.string(),
@@ -41,10 +53,28 @@ export const ModelCardSchema = z.looseObject({
 
 export type ModelCard = z.infer<typeof ModelCardSchema>
 
+/** backbone.json, written by scripts/build-backbone beside backbone.onnx. */
+export const BackboneCardSchema = z.looseObject({
+  id: z.string().min(1),
+  file: z.string().min(1),
+  input: z.looseObject({ name: z.string(), spatialMultiple: z.number().int().positive() }),
+  outputs: z.record(z.string(), z.looseObject({ width: z.number().int().positive() })),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  source: z.looseObject({ package: z.string(), version: z.string(), license: z.string(), network: z.string() }),
+  notice: z.string()
+})
+
+export type BackboneCard = z.infer<typeof BackboneCardSchema>
+
+/** Where a model's backbone was found on this machine, or why it is unusable. */
+export type ResolvedBackbone = { id: string; dir: string; card: BackboneCard } | { id: string; problem: string }
+
 export interface InstalledModel {
   card: ModelCard
   /** Folder holding model.json and the two ONNX files. */
   dir: string
   /** 'bundled' ships with the app (resources/models); 'user' was trained or added by the user. */
   origin: 'bundled' | 'user'
+  /** Present when the card names a backbone. */
+  backbone?: ResolvedBackbone
 }

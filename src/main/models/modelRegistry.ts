@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ModelCardSchema, type InstalledModel } from '../../shared/modelCard'
+import { locateBackbone } from './backbones'
 
 export const DEFAULT_MODEL_ID = 'default'
 
@@ -23,7 +24,8 @@ export async function readModelFolder(dir: string, origin: InstalledModel['origi
   for (const file of [parsed.data.extractor.file, parsed.data.colorizer.file]) {
     if (!existsSync(join(dir, file))) throw new Error(`model ${parsed.data.id} is missing ${file} in ${dir}`)
   }
-  return { card: parsed.data, dir: resolve(dir), origin }
+  const backbone = parsed.data.backbone ? await locateBackbone(parsed.data.backbone.id) : undefined
+  return { card: parsed.data, dir: resolve(dir), origin, ...(backbone ? { backbone } : {}) }
 }
 
 /** Model folders live in `<root>/<id>/`; bundled ones first, user ones after. */
