@@ -6,6 +6,7 @@ import { findPython, formatPythonReport } from '../../main/training/pythonEnviro
 import { ProgressBar, formatDuration } from '../progressBar'
 import { finetuneUsage, UsageError } from '../usage'
 import { numberOption } from '../options'
+import { backboneStatus } from './models'
 
 const positiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
 
@@ -13,7 +14,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { python: { type: 'string' } } })
   const report = await findPython({ python: values.python })
   process.stdout.write(formatPythonReport(report))
-  return report.ok ? 0 : 1
+  const backbones = await backboneStatus()
+  process.stdout.write(backbones.text)
+  return report.ok && backbones.ok ? 0 : 1
 }
 
 export async function finetuneCommand(argv: string[]): Promise<number> {
