@@ -193,6 +193,9 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
 
     device = pick_device(opts["device"])
     model = build_model(config).to(device)
+    if config["data"]["crop_size"] % model.spatial_multiple:
+        raise ValueError(f"data.crop_size must be a multiple of {model.spatial_multiple} for this model "
+                         f"(got {config['data']['crop_size']})")
     params = parameter_groups(model, opts["train_parts"])
     trainable = {id(p) for p in params}
     for p in model.parameters():  # frozen parts get no gradients at all: backward stops at the fusion layer

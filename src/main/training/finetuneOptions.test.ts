@@ -10,7 +10,7 @@ const overrides = (args: string[]): Record<string, unknown> =>
     .map((text) => [text.slice(0, text.indexOf('=')), JSON.parse(text.slice(text.indexOf('=') + 1))]))
 
 describe('trainerArgs', () => {
-  const base = { extractor: 'learned', extractorInputSize: 128, embeddingWidth: 256, width: 0.5 }
+  const base = { extractor: 'learned', extractorInputSize: 128, embeddingWidth: 256, width: 0.5, semantics: '' as const, spatialMultiple: 8 }
 
   it('rebuilds the base model\'s architecture and trains a regression head with MSE', () => {
     const args = overrides(trainerArgs(resolveFinetuneOptions(), plan({ ...base, head: 'regression' }), false))
@@ -21,5 +21,13 @@ describe('trainerArgs', () => {
   it('keeps a bins head, its temperature and its loss', () => {
     const args = overrides(trainerArgs(resolveFinetuneOptions(), plan({ ...base, head: 'bins', temperature: 0.3 }), true))
     expect(args).toMatchObject({ 'model.head': 'bins', 'model.temperature': 0.3, 'train.loss': 'bins' })
+  })
+
+  it('keeps the base\'s semantics and trains on crops that are multiples of its working-size multiple', () => {
+    const options = resolveFinetuneOptions({ size: 200 })
+    const args = overrides(trainerArgs(options, plan({ ...base, head: 'regression', semantics: 'spatial', spatialMultiple: 32 }), false))
+    expect(args).toMatchObject({ 'model.semantics': 'spatial', 'data.crop_size': 192 })
+    const plain = overrides(trainerArgs(options, plan({ ...base, head: 'regression' }), false))
+    expect(plain).toMatchObject({ 'model.semantics': '', 'data.crop_size': 200 })
   })
 })

@@ -70,6 +70,10 @@ export interface BaseArchitecture {
   head: 'regression' | 'bins'
   /** Annealed-mean temperature of a bins head. */
   temperature?: number
+  /** Semantic features from the frozen backbone ('' none): the fine-tuned model keeps the base's. */
+  semantics: '' | 'global' | 'spatial'
+  /** Training crops must be multiples of this (the base's working-size multiple: 32 with semantics). */
+  spatialMultiple: number
 }
 
 export function architectureOf(card: ModelCard): BaseArchitecture {
@@ -79,7 +83,9 @@ export function architectureOf(card: ModelCard): BaseArchitecture {
     embeddingWidth: card.extractor.embeddingWidth,
     width: card.architecture.width ?? 1,
     head: card.architecture.head ?? 'regression',
-    temperature: card.architecture.temperature
+    temperature: card.architecture.temperature,
+    semantics: card.architecture.semantics ?? '',
+    spatialMultiple: card.colorizer.spatialMultiple
   }
 }
 
@@ -104,6 +110,11 @@ export function stepsPerEpoch(options: FinetuneOptions, trainCount: number): num
   return Math.max(1, Math.floor(trainCount / effectiveBatchSize(options, trainCount)))
 }
 
+/** The training crop: the chosen size rounded down to the base's multiple (never below one multiple). */
+export function cropSize(size: number, multiple: number): number {
+  return Math.max(multiple, Math.floor(size / multiple) * multiple)
+}
+
 /** `-o` values are parsed as YAML by the trainer; JSON strings and lists are valid YAML and survive any path. */
 const o = (key: string, value: unknown): string[] => ['-o', `${key}=${JSON.stringify(value)}`]
 
@@ -123,11 +134,12 @@ export function trainerArgs(options: FinetuneOptions, plan: TrainerPlan, resume:
     ...o('model.width', plan.architecture.width),
     ...o('model.head', plan.architecture.head),
     ...(plan.architecture.temperature !== undefined ? o('model.temperature', plan.architecture.temperature) : []),
+    ...o('model.semantics', plan.architecture.semantics),
     ...o('train.loss', plan.architecture.head === 'bins' ? 'bins' : 'mse'),
     ...o('data.train', [plan.trainDir]),
     ...o('data.val', [plan.heldoutDir]),
     ...o('data.val_limit', 0),
-    ...o('data.crop_size', options.size),
+    ...o('data.crop_size', cropSize(options.size, plan.architecture.spatialMultiple)),
     ...o('train.lr', options.learningRate),
     ...o('train.batch_size', effectiveBatchSize(options, plan.trainCount)),
     ...o('train.epochs', options.epochs),
