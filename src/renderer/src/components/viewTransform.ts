@@ -1,27 +1,29 @@
-import { reactive } from 'vue'
+import { computed, reactive } from 'vue'
+import { actualSize, fitScale, wheelZoom, zoomPercent, type PaneSize, type ViewTransform } from './viewGeometry'
 
-export interface ViewTransform {
-  scale: number
-  x: number
-  y: number
+export type { PaneSize, ViewTransform } from './viewGeometry'
+
+/** The pointer's position from the centre of the pane (its `.frame`) under it, if any. */
+function fromFrameCentre(event: MouseEvent): { px: number; py: number } {
+  const frame = (event.target as HTMLElement | null)?.closest?.('.frame')
+  if (!frame) return { px: 0, py: 0 }
+  const r = frame.getBoundingClientRect()
+  return { px: event.clientX - r.left - r.width / 2, py: event.clientY - r.top - r.height / 2 }
 }
 
-const MIN_SCALE = 1
-const MAX_SCALE = 16
-
-/** Zoom (wheel) and pan (drag) shared by all panes of a compare view. */
+/** Zoom (wheel, towards the pointer; 100 %) and pan (drag) shared by all panes of a compare view. */
 export function useViewTransform() {
   const view = reactive<ViewTransform>({ scale: 1, x: 0, y: 0 })
+  /** The panes' size and the image's own, reported by the panes (all panes show the same size). */
+  const size = reactive<PaneSize>({ frameWidth: 0, frameHeight: 0, naturalWidth: 0, naturalHeight: 0 })
+  const measured = computed(() => size.naturalWidth > 0 && size.frameWidth > 0)
+  const percent = computed(() => (measured.value ? zoomPercent(view, size) : null))
   let dragging: { x: number; y: number } | null = null
 
   function onWheel(event: WheelEvent): void {
     event.preventDefault()
-    const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, view.scale * (event.deltaY < 0 ? 1.25 : 0.8)))
-    const ratio = next / view.scale
-    view.x *= ratio
-    view.y *= ratio
-    view.scale = next
-    if (next === MIN_SCALE) reset()
+    const { px, py } = fromFrameCentre(event)
+    Object.assign(view, wheelZoom(view, event.deltaY, px, py))
   }
 
   function onPointerDown(event: PointerEvent): void {
@@ -30,7 +32,7 @@ export function useViewTransform() {
   }
 
   function onPointerMove(event: PointerEvent): void {
-    if (!dragging || view.scale === MIN_SCALE) return
+    if (!dragging || view.scale === 1) return
     view.x = event.clientX - dragging.x
     view.y = event.clientY - dragging.y
   }
@@ -43,5 +45,20 @@ export function useViewTransform() {
     Object.assign(view, { scale: 1, x: 0, y: 0 })
   }
 
-  return { view, onWheel, onPointerDown, onPointerMove, onPointerUp, reset }
+  /** One image pixel per screen pixel, around the pane's centre. */
+  function showActualSize(): void {
+    if (measured.value) Object.assign(view, actualSize(view, size))
+  }
+
+  /** The Z key: 100 % if not there, else back to fit. */
+  function toggleActualSize(): void {
+    if (measured.value && Math.abs(view.scale - 1 / fitScale(size)) > 1e-6) showActualSize()
+    else reset()
+  }
+
+  function measure(next: PaneSize): void {
+    Object.assign(size, next)
+  }
+
+  return { view, size, percent, onWheel, onPointerDown, onPointerMove, onPointerUp, reset, showActualSize, toggleActualSize, measure }
 }
