@@ -134,7 +134,7 @@ describe('exportPhotos', () => {
     let folder = await outDir('latest')
     let result = await api.invoke('exportPhotos', { photoIds: [ids.grandma, ids.plain], folder, format: 'png', naming: '{name}' })
     expect(result.written).toEqual([{ photoId: ids.grandma, versionId: v2, files: ['grandma.png'] }])
-    expect(result.skipped).toEqual([{ photoId: ids.plain, reason: 'not colorized yet' }])
+    expect(result.skipped).toEqual([{ photoId: ids.plain, reason: 'not colorized yet', name: 'plain.jpg' }])
     expect((await pixels(join(folder, 'grandma.png'))).equals(await pixels(store.getResult(v2!)!.outputPath!))).toBe(true)
 
     await api.invoke('setPreferredVersion', { photoId: ids.grandma, versionId: v1! })
