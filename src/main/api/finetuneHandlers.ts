@@ -53,6 +53,7 @@ export function finetuneJobDto(record: JobRecord): FinetuneJobDto {
       stopReason: record.training.stopReason
     },
     evals: record.evals.map((e) => ({ ...e, valLoss: finite(e.valLoss), baselineLoss: finite(e.baselineLoss) })),
+    losses: record.losses,
     previews: record.previews.map(({ step, epoch }) => ({ step, epoch })),
     result: record.result && {
       modelId: record.result.modelId,
@@ -198,7 +199,7 @@ export function forwardFinetuneEvents(service: FinetuneService, emit: Emit, inte
           jobId: event.jobId, phase: 'training', fraction: Math.min(1, Math.max(0, event.fraction)), etaSeconds: finite(event.etaSeconds),
           detail: null, ...items,
           epoch: Math.min(event.epoch + 1, Math.max(1, event.epochs)), epochs: event.epochs, step: event.step, totalSteps: event.totalSteps,
-          loss: finite(event.loss), imagesPerSec: finite(event.imagesPerSec)
+          loss: finite(event.loss), imagesPerSec: finite(event.imagesPerSec), seconds: event.seconds, budgetSeconds: event.budgetSeconds
         })
         break
       case 'evaluating':

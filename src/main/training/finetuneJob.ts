@@ -12,6 +12,7 @@ import { prepareCollection } from './prepareCollection'
 import { resolveFinetuneOptions, stepsPerEpoch, trainerArgs, architectureOf, type FinetuneOptions } from './finetuneOptions'
 import { ACTIVE_STATES, FINAL_STATES, JobStore, type JobRecord, type JobState } from './jobStore'
 import { annotateCard, asStoredScores, compareOnHeldout, heldoutPhotos, installModelFolder, uniqueModelId, verdict } from './finetuneResult'
+import { withLossPoint } from './lossHistory'
 
 export type { JobRecord, JobState } from './jobStore'
 
@@ -33,6 +34,9 @@ export type FinetuneEvent =
       etaSeconds: number | null
       /** 0..1: steps done, or time budget used, whichever is further. */
       fraction: number
+      /** Training seconds so far, and the time budget in seconds (null: none). */
+      seconds: number
+      budgetSeconds: number | null
     }
   /** Held-out figures after an epoch (scaled ab MSE of the model and of the grey baseline). */
   | { type: 'eval'; jobId: string; step: number; epoch: number; valLoss: number | null; baselineLoss: number | null; improved: boolean }
@@ -143,7 +147,7 @@ export class FinetuneService {
     const record: JobRecord = {
       formatVersion: 1, id: newJobId(), name, collection, createdAt: now(), updatedAt: now(), state: 'queued', message: null,
       ownerPid: process.pid, python: request.python ?? this.options.python ?? null, options, base: null, data: null, training: null,
-      evals: [], previews: [], result: null, error: null
+      evals: [], losses: [], previews: [], result: null, error: null
     }
     this.records.set(record.id, record)
     await this.save(record)
@@ -406,8 +410,10 @@ export class FinetuneService {
           const fraction = Math.min(1, Math.max(event.step / event.totalSteps, record.options.minutes ? seconds() / (record.options.minutes * 60) : 0))
           this.emit({
             type: 'progress', jobId: record.id, epoch: event.epoch, epochs: training.epochs, step: event.step, totalSteps: event.totalSteps,
-            loss: event.loss, imagesPerSec: rate, etaSeconds: training.etaSeconds, fraction
+            loss: event.loss, imagesPerSec: rate, etaSeconds: training.etaSeconds, fraction,
+            seconds: training.seconds, budgetSeconds: record.options.minutes ? record.options.minutes * 60 : null
           })
+          if (event.loss !== null && Number.isFinite(event.loss)) record.losses = withLossPoint(record.losses, { step: event.step, loss: event.loss })
           if (Date.now() - lastSave > SAVE_INTERVAL_MS) {
             lastSave = Date.now()
             void this.save(record)

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { ModelCard } from '../../shared/modelCard'
+import { FINETUNE_BOUNDS, FINETUNE_DEFAULTS } from '../../shared/api/finetuneMethods'
 import { HOLDOUT_FRACTION, HOLDOUT_MIN, MIN_USABLE_PHOTOS } from './prepareCollection'
+import { trainingSchedule } from './trainingSchedule'
 
 /** Options of a fine-tuning job; every field has a default (see DEFAULT_FINETUNE_OPTIONS). */
 export const FinetuneOptionsSchema = z.object({
@@ -8,7 +10,7 @@ export const FinetuneOptionsSchema = z.object({
   baseModel: z.string().min(1),
   /** 'decoder': fusion + decoder only (the encoder and global branch stay as they are); 'all': every layer. */
   trainParts: z.enum(['decoder', 'all']),
-  epochs: z.number().int().min(1).max(1000),
+  epochs: z.number().int().min(FINETUNE_BOUNDS.epochs.min).max(FINETUNE_BOUNDS.epochs.max),
   /** Time budget in minutes (training only); null: none. Training stops at whichever comes first. */
   minutes: z.number().positive().nullable(),
   /** Crop size the network trains at (pixels, multiple of 8). */
@@ -30,13 +32,13 @@ export type FinetuneOptions = z.infer<typeof FinetuneOptionsSchema>
 
 export const DEFAULT_FINETUNE_OPTIONS: FinetuneOptions = {
   baseModel: 'default',
-  trainParts: 'decoder',
-  epochs: 5,
+  trainParts: FINETUNE_DEFAULTS.trainParts,
+  epochs: FINETUNE_DEFAULTS.epochs,
   minutes: null,
-  size: 224,
-  learningRate: 1e-4,
-  patience: 2,
-  batchSize: 16,
+  size: FINETUNE_DEFAULTS.size,
+  learningRate: FINETUNE_DEFAULTS.learningRate,
+  patience: FINETUNE_DEFAULTS.patience,
+  batchSize: FINETUNE_DEFAULTS.batchSize,
   maxSteps: null,
   threads: 0,
   holdoutFraction: HOLDOUT_FRACTION,
@@ -45,7 +47,7 @@ export const DEFAULT_FINETUNE_OPTIONS: FinetuneOptions = {
 }
 
 /** Epoch cap used when only a time budget is given. */
-export const EPOCHS_WITH_TIME_BUDGET = 1000
+export const EPOCHS_WITH_TIME_BUDGET = FINETUNE_BOUNDS.epochs.max
 
 export class FinetuneOptionsError extends Error {}
 
@@ -120,11 +122,12 @@ const o = (key: string, value: unknown): string[] => ['-o', `${key}=${JSON.strin
 
 /**
  * Arguments of `python -m trainer train` for a fine-tuning job: start from the base model's weights,
- * train on the prepared folder, evaluate on the held-out folder after every epoch (so best.pt keeps the
+ * train on the prepared folder (at least the collection's minimum steps: trainingSchedule), evaluate on
+ * the held-out folder after every epoch or every few steps (so best.pt keeps the
  * best epoch) and write a preview after each evaluation.
  */
 export function trainerArgs(options: FinetuneOptions, plan: TrainerPlan, resume: boolean): string[] {
-  const perEpoch = stepsPerEpoch(options, plan.trainCount)
+  const schedule = trainingSchedule(options, plan.trainCount, stepsPerEpoch(options, plan.trainCount))
   return [
     'train', '--run-dir', plan.runDir, '--init-from', plan.initFrom, ...(resume ? ['--resume'] : []),
     ...o('name', plan.name),
@@ -142,14 +145,14 @@ export function trainerArgs(options: FinetuneOptions, plan: TrainerPlan, resume:
     ...o('data.crop_size', cropSize(options.size, plan.architecture.spatialMultiple)),
     ...o('train.lr', options.learningRate),
     ...o('train.batch_size', effectiveBatchSize(options, plan.trainCount)),
-    ...o('train.epochs', options.epochs),
+    ...o('train.epochs', schedule.epochs),
     ...o('train.max_steps', options.maxSteps ?? 0),
     ...o('train.max_minutes', options.minutes ?? 0),
-    ...o('train.eval_every', perEpoch),
-    ...o('train.checkpoint_every', perEpoch),
+    ...o('train.eval_every', schedule.evalEvery),
+    ...o('train.checkpoint_every', schedule.evalEvery),
     ...o('train.log_every', 1),
     ...o('train.train_parts', options.trainParts),
-    ...o('train.patience', options.patience),
+    ...o('train.patience', schedule.patience),
     ...o('train.threads', options.threads),
     ...(plan.previewPhoto ? [...o('train.preview', plan.previewPhoto), ...o('train.preview_out', plan.previewDir)] : [])
   ]

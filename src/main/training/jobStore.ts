@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { FinetuneOptionsSchema } from './finetuneOptions'
-import { FinetuneTrainingSchema } from '../../shared/api/finetuneMethods'
+import { FinetuneLossPointSchema, FinetuneTrainingSchema } from '../../shared/api/finetuneMethods'
 
 export const JOB_STATES = ['queued', 'preparing', 'training', 'paused', 'exporting', 'done', 'failed', 'cancelled'] as const
 export type JobState = (typeof JOB_STATES)[number]
@@ -55,6 +55,8 @@ export const JobRecordSchema = z.object({
     baselineLoss: z.number().nullable(),
     improved: z.boolean()
   })),
+  /** Training loss by step (thinned past FINETUNE_MAX_LOSS_POINTS); absent from jobs of older versions. */
+  losses: z.array(FinetuneLossPointSchema).default([]),
   previews: z.array(z.object({ step: z.number().int(), epoch: z.number().int(), path: z.string() })),
   result: z.object({
     modelId: z.string(),

@@ -16,15 +16,47 @@ export const FINETUNE_STATES = ['queued', 'preparing', 'training', 'paused', 'ex
 export const FinetuneStateSchema = z.enum(FINETUNE_STATES)
 export const FINETUNE_FINAL_STATES: readonly FinetuneState[] = ['done', 'failed', 'cancelled']
 
+/** Defaults of a fine-tune's options: the form shows them and the service fills them in (finetuneOptions.ts). */
+export const FINETUNE_DEFAULTS = {
+  trainParts: 'decoder',
+  epochs: 5,
+  /** The time budget the form offers when one is chosen (none by default). */
+  minutes: 10,
+  size: 224,
+  learningRate: 1e-4,
+  /** Held-out evaluations without a better loss before training stops early (never before the minimum steps). */
+  patience: 2,
+  batchSize: 16
+} as const
+
+/** Bounds of the epoch and time budgets (the form's fields use them too). */
+export const FINETUNE_BOUNDS = { epochs: { min: 1, max: 1000 }, minutes: { min: 1, max: 10_000 } } as const
+
+/**
+ * Small collections need more passes than the default epochs give (18 photos make one batch: 5 epochs
+ * would be 5 optimiser steps). A job trains at least this many steps, derived from its training photos
+ * (unless it has a time budget or a step cap), and never stops early before them.
+ */
+export const FINETUNE_MIN_STEPS = { perTrainPhoto: 4, floor: 60, ceiling: 300 } as const
+/** Held-out evaluations (loss point and preview) within the minimum steps. */
+export const FINETUNE_EVALS_IN_MIN_STEPS = 10
+/** Below this many usable photos a fine-tune changes the model little: the form says so before starting. */
+export const FINETUNE_FEW_PHOTOS = 50
+
+export function minimumFinetuneSteps(trainCount: number): number {
+  const { perTrainPhoto, floor, ceiling } = FINETUNE_MIN_STEPS
+  return Math.min(ceiling, Math.max(floor, Math.ceil(perTrainPhoto * trainCount)))
+}
+
 /** Training options a caller may set; the rest keep the service's defaults (finetuneOptions.ts checks them again). */
 export const FinetuneOptionsInputSchema = z.strictObject({
   /** An installed model id (it must ship weights.pt). */
   baseModel: z.string().min(1).max(200).optional(),
   /** 'decoder': fusion + decoder only; 'all': every layer. */
   trainParts: z.enum(['decoder', 'all']).optional(),
-  epochs: z.number().int().min(1).max(1000).optional(),
+  epochs: z.number().int().min(FINETUNE_BOUNDS.epochs.min).max(FINETUNE_BOUNDS.epochs.max).optional(),
   /** Time budget in minutes (null: none); training stops at whichever of epochs / minutes comes first. */
-  minutes: z.number().positive().max(10_000).nullable().optional(),
+  minutes: z.number().positive().max(FINETUNE_BOUNDS.minutes.max).nullable().optional(),
   /** Crop size the network trains at (pixels, multiple of 8). */
   size: z.number().int().min(32).max(1024).refine((n) => n % 8 === 0, 'must be a multiple of 8').optional(),
   learningRate: z.number().positive().max(1).optional(),
@@ -91,6 +123,11 @@ export const FinetuneEvalPointSchema = z.object({
   improved: z.boolean()
 })
 
+/** Training loss at a step: the job keeps its history, so the chart survives a reload, a pause or a cancel. */
+export const FinetuneLossPointSchema = z.object({ step: z.number().int(), loss: z.number() })
+/** The most training-loss points a job keeps (older ones are thinned out). */
+export const FINETUNE_MAX_LOSS_POINTS = 600
+
 /** A fine-tuning job as the UI sees it (job.json without the job's internal paths). */
 /** Where a fine-tune's training stands (also kept, with more, in the job's job.json). */
 export const FinetuneTrainingSchema = z.object({
@@ -129,6 +166,7 @@ export const FinetuneJobSchema = z.object({
   }).nullable(),
   training: FinetuneTrainingSchema.nullable(),
   evals: z.array(FinetuneEvalPointSchema),
+  losses: z.array(FinetuneLossPointSchema),
   /** Preview images so far, by step (served at /media/preview/<jobId>/<step>). */
   previews: z.array(z.object({ step: z.number().int(), epoch: z.number().int() })),
   result: FinetuneResultSchema.nullable(),
@@ -193,7 +231,10 @@ export const FinetuneProgressSchema = z.object({
   step: z.number().int().nullable(),
   totalSteps: z.number().int().nullable(),
   loss: z.number().nullable(),
-  imagesPerSec: z.number().nullable()
+  imagesPerSec: z.number().nullable(),
+  /** Training seconds so far and the time budget (null: none), for an honest "of" and ETA. */
+  seconds: z.number().nullable().optional(),
+  budgetSeconds: z.number().nullable().optional()
 })
 
 export const FinetuneEvalEventSchema = FinetuneEvalPointSchema.extend({ jobId: FinetuneJobIdSchema })
@@ -259,3 +300,4 @@ export type FinetuneEvalDto = z.infer<typeof FinetuneEvalEventSchema>
 export type FinetuneEnvironmentDto = z.infer<typeof FinetuneEnvironmentSchema>
 export type CollectionInspectionDto = z.infer<typeof CollectionInspectionSchema>
 export type FinetuneOptionsInput = z.infer<typeof FinetuneOptionsInputSchema>
+export type FinetuneLossPoint = z.infer<typeof FinetuneLossPointSchema>
