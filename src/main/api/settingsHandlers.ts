@@ -1,6 +1,6 @@
 import type { ApiHandlers } from '../../shared/api/contract'
 import { EXECUTION_PROVIDER_SETTINGS } from '../../shared/settings'
-import { availableProviders } from '../inference/executionProviders'
+import { usableProviders } from './usableProviders'
 import { versionsSize } from '../versions/versionDebris'
 import type { StudioContext } from './studioContext'
 
@@ -13,7 +13,7 @@ export function settingsHandlers(ctx: StudioContext): Pick<ApiHandlers, Settings
     getSettings: async () => ctx.settings.get(),
     updateSettings: async (patch) => ctx.settings.update(patch),
     listExecutionProviders: async () => {
-      const available = new Set<string>(availableProviders())
+      const available = new Set<string>(usableProviders())
       return EXECUTION_PROVIDER_SETTINGS.map((name) => ({ name, available: name === 'auto' || available.has(name) }))
     },
     cacheInfo,

@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/api/errors'
 import { defaultSettings } from '../../shared/settings'
 import { ApiService } from '../api/apiService'
 import { CatalogStore } from '../catalog/catalogStore'
-import { availableProviders } from '../inference/executionProviders'
+import { usableProviders } from '../api/usableProviders'
 import { ThumbnailCache } from '../library/thumbnailCache'
 import { ModelRegistry } from '../models/modelRegistry'
 import { SettingsStore } from './settingsStore'
@@ -102,10 +102,10 @@ describe('settings and cache through the API', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ threads: 4 })
   })
 
-  it('lists execution providers with their availability (CPU always)', async () => {
+  it('lists execution providers with their availability (CPU always; CUDA only where it can run)', async () => {
     const providers = await api.invoke('listExecutionProviders', {})
     expect(providers.map((p) => p.name)).toEqual(['auto', 'cuda', 'dml', 'coreml', 'cpu'])
-    expect(providers.filter((p) => p.available).map((p) => p.name)).toEqual(['auto', ...availableProviders()])
+    expect(providers.filter((p) => p.available).map((p) => p.name)).toEqual(['auto', ...usableProviders()])
   })
 
   it('reports cache sizes; clearing removes thumbnails (remade in the background) and keeps versions', async () => {
