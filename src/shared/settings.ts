@@ -74,7 +74,9 @@ export const SettingsSchema = z.strictObject({
    */
   cacheDir: UserFolderSchema.refine(isAbsolutePath, 'the cache folder must be an absolute path')
     .nullable()
-    .default(null)
+    .default(null),
+  /** The project open last: the library opens it again at the next start (null: none). */
+  lastProjectId: z.number().int().positive().nullable().default(null)
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -92,7 +94,8 @@ export const SettingsPatchSchema = z.strictObject({
       sideBySide: z.boolean().optional()
     })
     .optional(),
-  cacheDir: SettingsSchema.shape.cacheDir.unwrap().optional()
+  cacheDir: SettingsSchema.shape.cacheDir.unwrap().optional(),
+  lastProjectId: SettingsSchema.shape.lastProjectId.unwrap().optional()
 })
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
 

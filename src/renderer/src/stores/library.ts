@@ -52,6 +52,7 @@ export const useLibraryStore = defineStore('library', () => {
       projects.value = await api.removeProject({ projectId: id })
       if (projectId.value === id) {
         projectId.value = null
+        void rememberProject(null)
         selection.value = new Set()
         total.value = 0
         await reload()
@@ -64,7 +65,24 @@ export const useLibraryStore = defineStore('library', () => {
   async function selectProject(id: number): Promise<void> {
     projectId.value = id
     selection.value = new Set()
+    void rememberProject(id)
     await reload()
+  }
+
+  /** Kept in the settings, so the next start opens the same project. */
+  async function rememberProject(id: number | null): Promise<void> {
+    try {
+      await api.updateSettings({ lastProjectId: id })
+    } catch {
+      // not worth an error on screen: the next start just opens no project
+    }
+  }
+
+  /** At start: the project open last, when it is still in the library and none is open yet. */
+  async function reopenLastProject(): Promise<void> {
+    if (projectId.value !== null) return
+    const { lastProjectId } = await api.getSettings()
+    if (lastProjectId !== null && projects.value.some((p) => p.id === lastProjectId)) await selectProject(lastProjectId)
   }
 
   /** Drops the cached pages and fetches the first one again (after a scan, a filter change…). */
@@ -217,7 +235,7 @@ export const useLibraryStore = defineStore('library', () => {
 
   return {
     projects, projectId, project, filter, sort, total, pages, selection, scan, error, imageEpoch,
-    loadProjects, openFolder, removeProject, selectProject, reload, refreshLoaded, refreshPhoto, patchPhoto, loadPage, photoAt, setFilter, setSort,
+    loadProjects, reopenLastProject, openFolder, removeProject, selectProject, reload, refreshLoaded, refreshPhoto, patchPhoto, loadPage, photoAt, setFilter, setSort,
     toggleSelected, selectRange, selectAll, clearSelection, touchImages
   }
 })

@@ -13,6 +13,8 @@ export function createFakeApi() {
     listJobs: vi.fn(async () => []),
     listModels: vi.fn(async () => []),
     createColorizeJob: vi.fn(),
+    getSettings: vi.fn(async () => ({ lastProjectId: null as number | null })),
+    updateSettings: vi.fn(async () => ({})),
     onEvent: (name: string, handler: (payload: unknown) => void) => {
       handlers.set(name, [...(handlers.get(name) ?? []), handler])
       return () => undefined
