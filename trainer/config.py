@@ -14,7 +14,7 @@ DEFAULTS: Dict[str, Any] = {
     "train": {"loss": "mse", "lr": 1e-3, "batch_size": 16, "epochs": 1, "max_steps": 0, "max_minutes": 0,
               "eval_every": 500, "checkpoint_every": 500, "log_every": 20, "train_parts": "all",
               "seed": 0, "threads": 0, "patience": 0, "preview": "", "preview_out": "", "device": "auto",
-              "ema": 0.0, "rebalance": 0.0, "rebalance_sample": 2000},
+              "ema": 0.0, "rebalance": 0.0, "rebalance_sample": 2000, "chroma_weight": 0.0},
 }
 
 

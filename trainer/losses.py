@@ -110,3 +110,21 @@ def make_loss(name: str, weights: torch.Tensor = None) -> Callable[[torch.Tensor
         pixel_weights = weights.to(target.device)[ab_bin_index(target)]
         return (elementwise(pred, target).mean(dim=1) * pixel_weights).mean()
     return rebalanced
+
+
+def image_chroma(ab: torch.Tensor) -> torch.Tensor:
+    """Mean chroma sqrt(a² + b²) of each image, [N] (scaled units)."""
+    return torch.sqrt((ab ** 2).sum(dim=1) + 1e-8).mean(dim=(1, 2))
+
+
+def with_chroma_deficit(loss: Callable, weight: float) -> Callable:
+    """Adds weight x the squared shortfall of each image's mean chroma below the truth's (one-sided: never pulls a
+    colourful prediction down). It asks for as much colour as the photo had, without saying where or which hue:
+    where the per-pixel loss alone settles for grey averages, a model that knows what it sees can pick a colour."""
+    if weight <= 0:
+        return loss
+
+    def combined(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        shortfall = torch.relu(image_chroma(target) - image_chroma(pred))
+        return loss(pred, target) + weight * (shortfall ** 2).mean()
+    return combined

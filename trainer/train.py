@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from . import color
 from .data import Photo, PhotoDataset, decode_rgb, load_sources, split_holdout
 from .events import emit
-from .losses import ab_prior, make_loss, rebalance_weights
+from .losses import ab_prior, make_loss, rebalance_weights, with_chroma_deficit
 from .safe_load import load_weights
 from .model import Koalarization, ModelConfig, parameter_groups, set_training_mode
 
@@ -229,6 +229,10 @@ def train(config: Dict, run_dir: str, resume: bool = False) -> Dict:
     steps_per_epoch = max(1, len(train_set) // batch_size)
     total_steps = opts["max_steps"] or opts["epochs"] * steps_per_epoch
     loss_fn = make_loss(loss, table)
+    if opts["chroma_weight"]:
+        if loss == "bins":
+            raise ValueError("train.chroma_weight applies to a regression head (it compares predicted ab)")
+        loss_fn = with_chroma_deficit(loss_fn, opts["chroma_weight"])
     stop = StopFlag()
     emit("start", runDir=run_dir, device=str(device), resumed=state["step"] > 0, step=state["step"], totalSteps=total_steps,
          trainCount=len(train_set), valCount=len(val_set), stepsPerEpoch=steps_per_epoch,

@@ -113,5 +113,18 @@ class WeightAverageTest(unittest.TestCase):
         self.assertFalse(average.model.weight.requires_grad)
 
 
+class ChromaDeficitTest(unittest.TestCase):
+    def test_penalises_only_a_duller_image_than_the_truth(self):
+        from trainer.losses import with_chroma_deficit
+        torch.manual_seed(0)
+        truth = torch.rand(3, 2, 8, 8) * 0.6 - 0.3
+        mse = make_loss("mse")
+        loss = with_chroma_deficit(mse, 2.0)
+        self.assertAlmostEqual(loss(truth, truth).item(), 0.0, places=6)
+        self.assertGreater(loss(truth * 0.5, truth).item(), mse(truth * 0.5, truth).item() + 1e-4)
+        self.assertAlmostEqual(loss(truth * 1.5, truth).item(), mse(truth * 1.5, truth).item(), places=6)
+        self.assertIs(with_chroma_deficit(mse, 0.0), mse)
+
+
 if __name__ == "__main__":
     unittest.main()
