@@ -10,7 +10,7 @@ import torch
 from . import color
 from .losses import gamut_bins
 from .safe_load import load_weights
-from .backbones.build import SOURCE as BACKBONE_SOURCE
+from .backbones.build import NOTICE as BACKBONE_NOTICE, SOURCE as BACKBONE_SOURCE
 from .backbones.semantic import BACKBONE_ID, WIDTHS as SEMANTIC_WIDTHS
 from .model import Koalarization, ModelConfig, semantic_inputs, spatial_multiple
 
@@ -102,7 +102,8 @@ def backbone_card(model: Koalarization) -> Dict:
                          "license": BACKBONE_SOURCE["license"],
                          "source": f"npm {BACKBONE_SOURCE['package']}@{BACKBONE_SOURCE['version']} "
                                    f"({BACKBONE_SOURCE['packageLicense']}), models/nanodet.json + .bin",
-                         "build": "scripts/build-backbone (never bundled with these weights)"}}
+                         "build": "scripts/build-backbone (never bundled with these weights)",
+                         "notice": BACKBONE_NOTICE}}
 
 
 def export_onnx(model: Koalarization, out_dir: str, fp16_storage: bool = False) -> Dict[str, str]:
