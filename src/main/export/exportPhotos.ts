@@ -50,8 +50,8 @@ export function versionToExport(store: CatalogStore, photoId: number): Result | 
  * an export is refused as a whole, naming the file, before anything is written.
  *
  * Limits: TIFF carries XMP, IPTC and ICC but not EXIF (libvips' TIFF writer); the provenance note is in
- * the XMP, so it survives. 16-bit TIFF is written by sharp (rgb16), but versions are 8-bit PNGs, so its
- * extra precision is padding (useful for editing pipelines that expect 16-bit, not more detail).
+ * the XMP, so it survives. 16-bit TIFF is written by sharp (rgb16): versions of 16-bit originals are 16-bit
+ * PNGs, so it carries their precision; from an 8-bit version it is padding. Other formats get 8 bits.
  */
 export async function exportPhotos(
   store: CatalogStore,

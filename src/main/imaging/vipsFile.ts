@@ -36,8 +36,10 @@ export const VIPS_FORMAT_FLOAT = 6
 export const VIPS_INTERPRETATION_LAB = 13
 export const VIPS_FORMAT_UCHAR = 0
 export const VIPS_INTERPRETATION_SRGB = 22
+export const VIPS_FORMAT_USHORT = 2
+export const VIPS_INTERPRETATION_RGB16 = 25
 
-type Pixels = Float32Array | Uint8Array
+type Pixels = Float32Array | Uint8Array | Uint16Array
 
 export function encodeVipsLabFloat(
   width: number,
@@ -61,13 +63,16 @@ export function writeVipsLabFloat(
   return writeParts(path, vipsParts(width, height, bands, data, metadata))
 }
 
-/** Writes 8-bit sRGB pixels (R, G, B[, alpha], interleaved) as a `.v` file, with the same metadata trailer. */
-export function writeVipsSrgb8(
+/**
+ * Writes 8-bit sRGB (or, from a Uint16Array, 16-bit RGB16) pixels (R, G, B[, alpha], interleaved) as a
+ * `.v` file, with the same metadata trailer.
+ */
+export function writeVipsSrgb(
   path: string,
   width: number,
   height: number,
   bands: number,
-  data: Uint8Array,
+  data: Uint8Array | Uint16Array,
   metadata: Record<string, Buffer | undefined> = {}
 ): Promise<void> {
   return writeParts(path, vipsParts(width, height, bands, data, metadata))
@@ -84,7 +89,7 @@ async function writeParts(path: string, parts: Buffer[]): Promise<void> {
 
 /**
  * Header, pixels (a view of `data` on little-endian hosts) and the optional metadata trailer.
- * Float pixels are tagged Lab, 8-bit ones sRGB.
+ * Float pixels are tagged Lab, 16-bit ones RGB16, 8-bit ones sRGB.
  */
 function vipsParts(
   width: number,
@@ -109,11 +114,11 @@ function vipsParts(
   header.writeInt32LE(width, 4)
   header.writeInt32LE(height, 8)
   header.writeInt32LE(bands, 12)
-  const float = data instanceof Float32Array
-  header.writeInt32LE(float ? 32 : 8, 16)
-  header.writeInt32LE(float ? VIPS_FORMAT_FLOAT : VIPS_FORMAT_UCHAR, 20)
+  const [bits, format, interpretation] = pixelKind(data)
+  header.writeInt32LE(bits, 16)
+  header.writeInt32LE(format, 20)
   header.writeInt32LE(0, 24)
-  header.writeInt32LE(float ? VIPS_INTERPRETATION_LAB : VIPS_INTERPRETATION_SRGB, 28)
+  header.writeInt32LE(interpretation, 28)
   header.writeFloatLE(1, 32)
   header.writeFloatLE(1, 36)
   // 40..63 stay zero (Length, Compression, Level, Xoffset, Yoffset, padding).
@@ -121,10 +126,18 @@ function vipsParts(
   return [header, littleEndianPixels(data), ...(trailer ? [trailer] : [])]
 }
 
+/** Bbits, BandFmt and Type of the header: float is Lab, 16 bits RGB16, 8 bits sRGB. */
+function pixelKind(data: Pixels): [number, number, number] {
+  if (data instanceof Float32Array) return [32, VIPS_FORMAT_FLOAT, VIPS_INTERPRETATION_LAB]
+  if (data instanceof Uint16Array) return [16, VIPS_FORMAT_USHORT, VIPS_INTERPRETATION_RGB16]
+  return [8, VIPS_FORMAT_UCHAR, VIPS_INTERPRETATION_SRGB]
+}
+
 function littleEndianPixels(data: Pixels): Buffer {
   if (data instanceof Uint8Array || isLittleEndianHost) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   const pixels = Buffer.allocUnsafe(data.byteLength)
-  for (let i = 0; i < data.length; i++) pixels.writeFloatLE(data[i]!, i * 4)
+  if (data instanceof Uint16Array) for (let i = 0; i < data.length; i++) pixels.writeUInt16LE(data[i]!, i * 2)
+  else for (let i = 0; i < data.length; i++) pixels.writeFloatLE(data[i]!, i * 4)
   return pixels
 }
 
