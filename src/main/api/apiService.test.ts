@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeColourJpeg, writeGrey16Tiff, writeGreyJpegWithCaptureDate, writeSepiaWebp, writeTruncatedJpeg } from '../../../tests/fixtures/photos'
 import { API_EVENTS, API_METHODS, type ApiEvent } from '../../shared/api/contract'
-import { ApiError } from '../../shared/api/errors'
 import { CatalogStore } from '../catalog/catalogStore'
 import { ModelRegistry } from '../models/modelRegistry'
 import { ThumbnailCache } from '../library/thumbnailCache'
@@ -165,14 +164,8 @@ describe('ApiService', () => {
     expect(await api.invoke('rescanProject', { projectId: project.id })).toMatchObject({ unchanged: 6, missing: 0 })
   })
 
-  it('every method in the contract has a handler', async () => {
-    for (const method of Object.keys(API_METHODS)) {
-      const error = await api.call(method, { __not_a_param__: 1 }).then(
-        () => undefined,
-        (e: ApiError) => e
-      )
-      expect(error?.code).toBe('invalid_params')
-    }
+  it('every method in the contract has a handler', () => {
+    expect([...api.handledMethods()].sort()).toEqual(Object.keys(API_METHODS).sort())
   })
 
   it('in Electron, uses only folders the user picked (or inside them, or projects already open)', async () => {

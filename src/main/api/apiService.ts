@@ -222,6 +222,11 @@ export class ApiService {
     return checked.data
   }
 
+  /** The methods this service has a handler for (the contract's, when it is complete). */
+  handledMethods(): string[] {
+    return Object.keys(this.handlers).filter((method) => typeof (this.handlers as Record<string, unknown>)[method] === 'function')
+  }
+
   /** Typed convenience over `call`, for in-process callers and tests. */
   invoke<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
     return this.call(method, params) as Promise<ApiResult<M>>
