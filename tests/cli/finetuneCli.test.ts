@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { existsSync } from 'node:fs'
 import { BUNDLED_MODELS_DIR } from '../../src/main/models/paths'
-import { finetunableBase, writeTwoToneCollection } from '../fixtures/finetune'
+import { finetunableBase, skipUnlessRequired, writeTwoToneCollection } from '../fixtures/finetune'
 import { writeGreyPng } from '../fixtures/photos'
 
 const run = promisify(execFile)
@@ -56,7 +56,7 @@ describe('koalarize finetune / doctor (CLI)', () => {
       await rm(join(root, 'home'), { recursive: true, force: true })
     }
     const base = await finetunableBase()
-    if ('skip' in base) return
+    if (skipUnlessRequired('the CLI fine-tune of a small collection', 'skip' in base ? base.skip : null)) return
     const result = await cli(['finetune', photos, '--name', 'Too few', '--base', base.dir], env)
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('failed during preparing:')

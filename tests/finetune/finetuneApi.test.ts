@@ -6,7 +6,7 @@ import { createAppServices, type AppServices } from '../../src/main/app/createAp
 import { API_EVENTS, type ApiEvent, type ApiEventPayload } from '../../src/shared/api/contract'
 import { ApiError } from '../../src/shared/api/errors'
 import { findMedia, parseMediaRequest } from '../../src/main/media/mediaFiles'
-import { finetunableBase, writeTwoToneCollection } from '../fixtures/finetune'
+import { finetunableBase, skipUnlessRequired, writeTwoToneCollection } from '../fixtures/finetune'
 import { writeGreyJpegWithMetadata, writeGreyPng } from '../fixtures/photos'
 import { MIN_RELATIVE_GAIN } from '../../src/main/training/finetuneResult'
 
@@ -17,8 +17,7 @@ import { MIN_RELATIVE_GAIN } from '../../src/main/training/finetuneResult'
  */
 const root = await mkdtemp(join(tmpdir(), 'koalarize-finetune-api-'))
 const base = await finetunableBase()
-const skip = 'skip' in base ? base.skip : null
-if (skip) console.warn(`skipping the fine-tuning API test: ${skip}`)
+const skip = skipUnlessRequired('the fine-tuning API test', 'skip' in base ? base.skip : null)
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true })

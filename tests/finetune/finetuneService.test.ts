@@ -8,20 +8,20 @@ import { FinetuneService, type FinetuneEvent } from '../../src/main/training/fin
 import { ModelRegistry } from '../../src/main/models/modelRegistry'
 import { ColorizerModel } from '../../src/main/inference/colorizerModel'
 import { colorizePhoto } from '../../src/main/pipeline/colorizePhoto'
-import { corpusCategory, finetunableBase } from '../fixtures/finetune'
+import { finetunableBase, finetuneCollection, skipUnlessRequired } from '../fixtures/finetune'
 import { writeGreyJpegWithMetadata } from '../fixtures/photos'
 import { MIN_RELATIVE_GAIN } from '../../src/main/training/finetuneResult'
 
 /**
- * A real fine-tune of the default model on 40 flower photos of the shared corpus: a few steps at a
+ * A real fine-tune of the default model on 40 flower photos of the shared corpus (generated photos
+ * without it): a few steps at a
  * small crop size, paused after its first step, resumed by a second service (an app restart), exported,
  * scored on the held-out photos, installed, then loaded and used to colorize a scan.
  */
 const root = await mkdtemp(join(tmpdir(), 'koalarize-finetune-e2e-'))
-const photos = await corpusCategory(join(root, 'flowers'), 'plant', 40)
-const base = 'skip' in photos ? { skip: 'no corpus' } : await finetunableBase()
-const skip = 'skip' in photos ? photos.skip : 'skip' in base ? base.skip : null
-if (skip) console.warn(`skipping the end-to-end fine-tune: ${skip}`)
+await finetuneCollection(join(root, 'flowers'), 'plant', 40)
+const base = await finetunableBase()
+const skip = skipUnlessRequired('the end-to-end fine-tune', 'skip' in base ? base.skip : null)
 
 describe.skipIf(skip !== null)('fine-tuning service (end to end, real trainer)', () => {
   const home = join(root, 'home')
