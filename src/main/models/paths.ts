@@ -1,9 +1,33 @@
 import { fileURLToPath } from 'node:url'
 import { homedir, platform } from 'node:os'
-import { join, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 
-/** The repository / app root: three levels above this file in source, the app folder when packaged. */
-export const APP_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
+const APP_NAME = 'koalarize'
+
+function isAppRoot(dir: string): boolean {
+  const manifest = join(dir, 'package.json')
+  if (!existsSync(manifest)) return false
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === APP_NAME
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The folder of the app's own package.json, found by walking up from `start`: the repository in
+ * source and in tests, the app folder when packaged, wherever the bundler puts this code.
+ */
+export function findAppRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (isAppRoot(dir)) return dir
+    if (dirname(dir) === dir) throw new Error(`no ${APP_NAME} package.json in ${start} or any folder above it`)
+  }
+}
+
+/** The repository / app root (see findAppRoot). */
+export const APP_ROOT = findAppRoot(fileURLToPath(new URL('.', import.meta.url)))
 
 export const BUNDLED_MODELS_DIR = process.env.KOALARIZE_BUNDLED_MODELS ?? join(APP_ROOT, 'resources', 'models')
 
