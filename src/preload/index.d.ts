@@ -1,5 +1,5 @@
 import type { ApiEventName, ApiMethod, ApiParams } from '../shared/api/contract'
-import type { IpcReply } from '../shared/api/transport'
+import type { IpcReply } from '../shared/api/ipc'
 
 /**
  * What the preload puts on `window.koalarize` (Electron only; absent in the browser-hosted UI).

@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { API_EVENTS, API_METHODS, type ApiEvent } from '../shared/api/contract'
-import { IPC_EVENT_CHANNEL, ipcMethodChannel, type IpcReply } from '../shared/api/transport'
+import type { ApiEvent } from '../shared/api/contract'
+import { IPC_EVENT_CHANNEL, ipcMethodChannel, type IpcReply } from '../shared/api/ipc'
+import { API_EVENT_NAMES, API_METHOD_NAMES } from '../shared/api/names'
 import type { KoalarizeBridge } from './index.d'
 
 /**
@@ -8,16 +9,16 @@ import type { KoalarizeBridge } from './index.d'
  * its params on that method's own channel (no generic invoke: the page can only reach the channels
  * made here); and `onEvent(name, handler)` for the contract's event streams. Params are validated in
  * main (ApiService.call); replies come back as IpcReply envelopes the renderer unwraps.
- * The method and event names come from the contract, so new contract entries need no change here.
+ * The method and event names come from the contract's name lists (names.ts: no zod, no schemas).
  */
 
 const methods: Record<string, (params?: unknown) => Promise<IpcReply>> = {}
-for (const method of Object.keys(API_METHODS)) {
+for (const method of API_METHOD_NAMES) {
   const channel = ipcMethodChannel(method)
   methods[method] = (params?: unknown) => ipcRenderer.invoke(channel, params ?? {}) as Promise<IpcReply>
 }
 
-const eventNames = new Set(Object.keys(API_EVENTS))
+const eventNames = new Set<string>(API_EVENT_NAMES)
 
 const bridge: KoalarizeBridge = {
   version: process.versions.electron ?? 'unknown',

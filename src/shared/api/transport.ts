@@ -1,20 +1,13 @@
 import { z } from 'zod'
-import { ApiErrorSchema, type ApiErrorData } from './errors'
+import { ApiErrorSchema } from './errors'
 
 /**
  * Wire formats of the two transports that carry the contract. Both carry any method / event of
  * API_METHODS / API_EVENTS by name, so adding a contract entry needs no change here.
  */
 
-// ---- Electron IPC (preload ⇄ main) ----
-
-/** The ipcMain.handle channel of a method: the one place channel names are made. */
-export const ipcMethodChannel = (method: string): string => `api:${method}`
-/** The one channel main sends every ApiEvent ({ name, payload }) on. */
-export const IPC_EVENT_CHANNEL = 'api-event'
-
-/** What an IPC method handler resolves with (Electron's invoke would flatten a thrown error to a string). */
-export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorData }
+// ---- Electron IPC (preload ⇄ main): see ipc.ts ----
+export { IPC_EVENT_CHANNEL, ipcMethodChannel, type IpcReply } from './ipc'
 
 // ---- Web host (HTTP + WebSocket) ----
 
