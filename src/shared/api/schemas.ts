@@ -66,12 +66,23 @@ export const PhotoPageSchema = z.object({
   limit: z.number().int().nonnegative()
 })
 
+/**
+ * The colorize options a version was made with (ColorizeJobOptionsSchema's fields): a record of the
+ * past, so neither bounds nor presence are required (older catalog rows may lack a field).
+ */
+export const VersionOptionsSchema = z.object({
+  modelId: z.string().optional(),
+  detail: z.number().optional(),
+  intensity: z.number().optional(),
+  recolor: z.boolean().optional()
+})
+
 /** One colorized version of a photo. */
 export const VersionSchema = z.object({
   id: IdSchema,
   photoId: IdSchema,
   modelId: z.string(),
-  options: z.record(z.string(), z.unknown()),
+  options: VersionOptionsSchema,
   createdAt: z.string(),
   preferred: z.boolean(),
   status: z.enum(['pending', 'done', 'failed']),

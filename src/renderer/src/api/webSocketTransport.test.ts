@@ -89,6 +89,23 @@ describe('WebSocket transport', () => {
     t.close()
   })
 
+  it('reads server messages with the contract: a malformed reply settles its call, other garbage is ignored', async () => {
+    const { t } = transport()
+    latest().open()
+    const got: unknown[] = []
+    t.subscribe('scanFinished', (payload) => got.push(payload))
+    const call = t.call('listProjects', {})
+    const { id } = latest().sent[0]!
+    latest().receive({ event: 'scanFinished', payload: { projectId: 1 }, extra: true })
+    latest().receive({ id, result: [], error: { code: 'internal', message: 'both' } })
+    const error = await call.catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'internal', message: 'malformed reply' })
+    latest().receive({ id: 'x', error: { code: 'no such code', message: 'm' } })
+    latest().receive(['not', 'a', 'message'])
+    expect(got).toEqual([])
+    t.close()
+  })
+
   it('rejects calls in flight when the connection drops, then reconnects with backoff', async () => {
     const { t, statuses } = transport()
     latest().open()

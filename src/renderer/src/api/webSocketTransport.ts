@@ -1,6 +1,6 @@
 import { isApiEventName, type ApiEventName, type ApiMethod } from '../../../shared/api/contract'
-import { ApiError, ApiErrorSchema } from '../../../shared/api/errors'
-import { WS_PATH } from '../../../shared/api/transport'
+import { ApiError } from '../../../shared/api/errors'
+import { WS_PATH, WsServerMessageSchema } from '../../../shared/api/transport'
 import type { ApiTransport, ConnectionStatus } from './transport'
 
 export interface WebSocketTransportOptions {
@@ -64,25 +64,38 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     for (const { pending: call } of waiting.splice(0)) call.reject(disconnected())
   }
 
+  const deliver = (name: string, payload: unknown) => {
+    if (!isApiEventName(name)) return
+    for (const handler of handlers.get(name) ?? []) {
+      try {
+        handler(payload)
+      } catch (error) {
+        console.error(`handler of ${name} failed`, error)
+      }
+    }
+  }
+
+  /** A reply the contract's schema refuses still settles its call, so that it does not wait forever. */
+  const refuse = (raw: unknown) => {
+    const id = (raw as { id?: unknown } | null)?.id
+    const call = typeof id === 'number' ? pending.get(id) : undefined
+    if (!call) return
+    pending.delete(id as number)
+    call.reject(new ApiError('internal', 'malformed reply'))
+  }
+
   const onMessage = (text: unknown) => {
     if (typeof text !== 'string') return
-    let message: Record<string, unknown>
+    let raw: unknown
     try {
-      message = JSON.parse(text) as Record<string, unknown>
+      raw = JSON.parse(text)
     } catch {
       return
     }
-    if (typeof message.event === 'string') {
-      if (!isApiEventName(message.event)) return
-      for (const handler of handlers.get(message.event) ?? []) {
-        try {
-          handler(message.payload)
-        } catch (error) {
-          console.error(`handler of ${message.event} failed`, error)
-        }
-      }
-      return
-    }
+    const parsed = WsServerMessageSchema.safeParse(raw)
+    if (!parsed.success) return refuse(raw)
+    const message = parsed.data
+    if ('event' in message) return deliver(message.event, message.payload)
     if (typeof message.id !== 'number') {
       if ('error' in message) console.warn('Koalarize API error without a call', message.error)
       return
@@ -90,13 +103,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     const call = pending.get(message.id)
     if (!call) return
     pending.delete(message.id)
-    if ('error' in message) {
-      const error = ApiErrorSchema.safeParse(message.error)
-      call.reject(error.success ? ApiError.fromData(error.data) : new ApiError('internal', 'malformed error reply'))
-    } else {
-      call.resolve(message.result)
-    }
+    if ('error' in message) call.reject(ApiError.fromData(message.error))
+    else call.resolve(message.result)
   }
+
 
   const connect = () => {
     if (closed) return
