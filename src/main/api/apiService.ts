@@ -52,8 +52,8 @@ export interface ApiServiceOptions {
   settings?: SettingsStore
   /** Where colorized versions are written (default: `versions` beside the thumbnail folder, i.e. `<cache>/versions`). */
   versionsDir?: string
-  /** The colorize queue's worker: how to start it (default: a forked Node process), idle time, progress tick. */
-  colorizeWorker?: { spawn?: SpawnWorker; idleMs?: number; tickMs?: number }
+  /** The colorize queue's worker: how to start it (default: a forked Node process), idle time, progress tick, photos in flight. */
+  colorizeWorker?: { spawn?: SpawnWorker; idleMs?: number; tickMs?: number; concurrency?: number }
   /** Fine-tuning (finetune* methods and events); without it those methods answer bad_request. The owner closes the service. */
   finetune?: { service: FinetuneService; python?: string }
 }
@@ -93,6 +93,7 @@ export class ApiService {
       spawnWorker: options.colorizeWorker?.spawn,
       workerIdleMs: options.colorizeWorker?.idleMs,
       tickMs: options.colorizeWorker?.tickMs,
+      concurrency: options.colorizeWorker?.concurrency,
       onError: (error) => this.emit('backgroundError', { projectId: null, task: 'jobs', message: (error as Error)?.message ?? String(error) })
     })
     // Start-up: jobs interrupted by a crash are recovered (see ColorizeQueue): the catalog part is done

@@ -11,6 +11,7 @@ import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
 import { ProgressEstimator } from './progressEstimator'
 import { removeVersionDebris } from '../versions/versionDebris'
 import type { InferenceSettings } from './workerProtocol'
+import { DEFAULT_BATCH_CONCURRENCY, inferenceThreads } from '../batch/colorizeBatch'
 
 export const COLORIZE_JOB_KIND = 'colorize'
 export const CRASH_REASON = 'the colorizer crashed on this photo'
@@ -35,6 +36,8 @@ export interface ColorizeQueueOptions {
   tickMs?: number
   /** The catalog failed under the queue (it stops; jobs are recovered at the next start). */
   onError?: (error: unknown) => void
+  /** Photos in flight at once in the worker (default: the CLI batch's, DEFAULT_BATCH_CONCURRENCY). */
+  concurrency?: number
 }
 
 export class JobStateError extends Error {}
@@ -45,10 +48,13 @@ export const versionPath = (versionsDir: string, projectId: number, photoId: num
 
 /**
  * The persistent colorize queue. Jobs and their items live in the catalog (jobs, job_items), so the
- * queue survives restarts; one job runs at a time, oldest queued first, one photo at a time in a
- * worker process (ColorizeWorkerClient). Each photo done becomes a new result (version) whose file is
- * a lossless PNG in the versions cache; earlier versions stay. A photo that fails is recorded on its
- * item (and as a failed version, which the library's "failed" filter shows) and the job goes on.
+ * queue survives restarts; one job runs at a time, oldest queued first, its photos in a worker process
+ * (ColorizeWorkerClient), two in flight with the inference threads split between them, as in the CLI
+ * batch. After a crash with several photos in flight, they are queued again and the job goes on one at a
+ * time, so that the crash is pinned on the photo that causes it. Each photo done becomes a new result
+ * (version) whose file is a lossless PNG in the versions cache (16-bit for 16-bit originals); earlier
+ * versions stay. A photo that fails is recorded on its item (and as a failed version, which the
+ * library's "failed" filter shows) and the job goes on.
  *
  * States: queued → running → done | cancelled | failed (the job could not run at all, e.g. its model
  * is gone); running ⇄ paused. Pause is cooperative: the photo in progress is finished first. Cancel
@@ -65,9 +71,13 @@ export class ColorizeQueue {
   private pump: Promise<void> | undefined
   private runningJobId: number | undefined
   private closing = false
+  /** The job that goes on one photo at a time after a crash with several photos in flight. */
+  private soloJobId: number | undefined
+  private readonly concurrency: number
 
   constructor(private readonly options: ColorizeQueueOptions) {
     this.worker = new ColorizeWorkerClient(options.spawnWorker, options.workerIdleMs)
+    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY)
   }
 
   /**
@@ -200,17 +210,14 @@ export class ColorizeQueue {
     this.runningJobId = job.id
     store.setJobStatus(job.id, 'running')
     this.emitJob('jobUpdated', job.id)
-    const estimator = new ProgressEstimator(store, job.id)
+    const estimator = new ProgressEstimator(store, job.id, undefined, this.concurrency)
     try {
       const options = ColorizeJobOptionsSchema.parse(job.options)
       const model = (await this.options.models.list()).find((m) => m.card.id === options.modelId)
       if (!model) throw new Error(`model '${options.modelId}' is not installed`)
-      for (;;) {
-        if (this.closing || store.getJob(job.id)?.status !== 'running') break
-        const item = store.nextQueuedItem(job.id)
-        if (!item) break
-        await this.runItem(job, item, model, options, estimator)
-      }
+      const lanes = Array.from({ length: this.concurrency }, (_, lane) => this.runLane(job, lane, model, options, estimator))
+      const failure = (await Promise.allSettled(lanes)).find((lane) => lane.status === 'rejected')
+      if (failure) throw failure.reason
     } catch (error) {
       this.runningJobId = undefined
       const status = store.getJob(job.id)?.status
@@ -240,6 +247,25 @@ export class ColorizeQueue {
     else this.emitJob('jobUpdated', job.id)
   }
 
+  /** Photos one after another while the job runs; lanes run side by side, so that photos overlap in the worker. */
+  private async runLane(job: Job, lane: number, model: InstalledModel, options: ColorizeJobOptions, estimator: ProgressEstimator): Promise<void> {
+    const { store } = this.options
+    const going = (): boolean => !this.closing && store.getJob(job.id)?.status === 'running' && (lane === 0 || this.soloJobId !== job.id)
+    while (going()) {
+      await this.worker.load(model, this.inferenceSettings()) // a fresh worker after a crash loads it again; failing fails the job
+      if (!going()) return
+      const item = store.nextQueuedItem(job.id) // marked running with no await in between: no other lane takes it
+      if (!item) return
+      await this.runItem(job, item, model, options, estimator)
+    }
+  }
+
+  /** The settings' provider and threads; 0 threads: the cores split between the photos in flight, as in the CLI. */
+  private inferenceSettings(): InferenceSettings {
+    const settings = this.options.inference()
+    return { ...settings, threads: settings.threads || inferenceThreads(this.concurrency) }
+  }
+
   private async runItem(job: Job, item: JobItem, model: InstalledModel, options: ColorizeJobOptions, estimator: ProgressEstimator): Promise<void> {
     const { store, emit } = this.options
     const photo = store.getPhoto(item.photoId)
@@ -252,9 +278,6 @@ export class ColorizeQueue {
     if (!photo || !project) return finish({ status: 'failed', error: 'this photo is no longer in the library' })
     const input = join(project.root, photo.relativePath)
     if (!existsSync(input)) return finish({ status: 'failed', error: 'the file is missing from the archive folder' })
-
-    // The worker must have the model (a fresh worker after a crash loads it again). Failing here fails the job.
-    await this.worker.load(model, this.options.inference())
 
     const result = store.transaction(() => {
       const created = store.addResult({ photoId: photo.id, modelId: model.card.id, options: { ...options }, status: 'pending' })
@@ -291,8 +314,16 @@ export class ColorizeQueue {
         emit('versionCreated', versionDto(store.getResult(result.id)!))
         return finish(null)
       }
-      case 'failed':
-      case 'crashed': {
+      case 'crashed':
+        if (outcome.inFlight > 1) {
+          this.soloJobId = job.id // maybe another photo's doing: queued again, the job goes on one at a time
+          await rm(output, { force: true })
+          store.deleteResult(result.id)
+          estimator.abandon(photo.id)
+          return store.updateJobItem(job.id, photo.id, { status: 'queued' })
+        }
+      // falls through: the crash was this photo's alone
+      case 'failed': {
         // Reasons reach the UI: no file-system paths in them (the photo is named by its path in the project).
         const reason = outcome.kind === 'crashed' ? CRASH_REASON : outcome.reason.split(input).join(photo.relativePath).split(output).join('the version file')
         await rm(output, { force: true })

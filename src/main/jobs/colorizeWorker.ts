@@ -7,7 +7,7 @@ import type { FromWorker, ToWorker } from './workerProtocol'
 
 /**
  * The colorize worker: a child process (see colorizeWorkerClient.ts for why a process) that loads a
- * model once and colorizes photos one by one, as the app asks over the IPC channel.
+ * model once and colorizes the photos the app sends over the IPC channel (a few at once).
  *
  * Bundling: electron-vite must build this file as a second main-process entry next to index.js
  * (`rolldownOptions.input: { index: …, colorizeWorker: 'src/main/jobs/colorizeWorker.ts' }`), so
@@ -58,10 +58,13 @@ async function handle(message: ToWorker): Promise<void> {
   }
 }
 
-// One message at a time, in order (the app sends the next only after an answer, but be safe).
-let chain: Promise<void> = Promise.resolve()
+// Loads one at a time, in order; photos concurrently (the app keeps a few in flight, as the CLI batch
+// does: while one is in a JavaScript pixel loop, another's decode, inference or encode uses the other
+// cores), each after the loads sent before it. The app loads a model only while no photo is in flight.
+let loads: Promise<void> = Promise.resolve()
 process.on('message', (message: ToWorker) => {
-  chain = chain.then(() => handle(message))
+  if (message.type === 'colorize') void loads.then(() => handle(message))
+  else loads = loads.then(() => handle(message))
 })
 // The app went away (quit or crashed): do not linger as an orphan.
 process.on('disconnect', () => process.exit(0))

@@ -86,8 +86,11 @@ export type ColorizeOutcome =
   | { kind: 'failed'; reason: string }
   /** Already in colour and `recolor` was not asked for. */
   | { kind: 'skipped'; reason: string }
-  /** The worker died while on this photo (native crash, killed by the system…). */
-  | { kind: 'crashed'; reason: string }
+  /**
+   * The worker died while on this photo (native crash, killed by the system…). `inFlight`: how many
+   * photos it had then; with more than one, the crash may not be this photo's doing.
+   */
+  | { kind: 'crashed'; reason: string; inFlight: number }
   /** We stopped the worker on purpose (cancel, shutdown). */
   | { kind: 'stopped' }
 
@@ -98,21 +101,25 @@ export interface ColorizeRequest {
   options: WorkerColorizeOptions
 }
 
+type Answer = FromWorker | { type: 'exit'; reason: string; inFlight: number }
+
 interface LiveWorker {
   process: WorkerProcess
   /** The model + settings loaded in it. */
   loadedKey?: string
+  /** The load in progress, shared by every caller asking for the same model meanwhile. */
+  loading?: { key: string; done: Promise<void> }
   /** Set when we kill it, so that its exit is not taken for a crash. */
   stopped: boolean
-  /** The answer (or the exit) the request in flight waits for. */
-  waiter?: (answer: FromWorker | { type: 'exit'; reason: string }) => void
+  /** The answers (or the exit) the requests in flight wait for, by request id (0: the load). */
+  waiters: Map<number, (answer: Answer) => void>
 }
 
 /**
- * Drives one worker process at a time: starts it when needed, loads a model once per process,
- * sends photos one at a time, and turns the process dying into a 'crashed' outcome for the photo it
- * was on; the next request starts a fresh process (and loads the model again). An idle worker is
- * ended after `idleMs` to give its memory back.
+ * Drives one worker process at a time: starts it when needed, loads a model once per process, sends
+ * photos (several may be in flight: the worker colorizes them concurrently, as the CLI batch does), and
+ * turns the process dying into a 'crashed' outcome for the photos it was on; the next request starts a
+ * fresh process (and loads the model again). An idle worker is ended after `idleMs` to give its memory back.
  */
 export class ColorizeWorkerClient {
   private worker: LiveWorker | undefined
@@ -129,7 +136,19 @@ export class ColorizeWorkerClient {
     const key = JSON.stringify([model.dir, model.card.id, inference.provider, inference.threads])
     const worker = this.live()
     if (worker.loadedKey === key) return
-    const answer = await this.ask(worker, { type: 'load', model, inference })
+    if (worker.loading?.key === key) return worker.loading.done
+    if (worker.loading || worker.waiters.size > 0) throw new Error('the colorizer is busy (a model is loaded only between photos)')
+    const done = this.loadInto(worker, key, model, inference)
+    worker.loading = { key, done }
+    try {
+      await done
+    } finally {
+      worker.loading = undefined
+    }
+  }
+
+  private async loadInto(worker: LiveWorker, key: string, model: InstalledModel, inference: InferenceSettings): Promise<void> {
+    const answer = await this.ask(worker, 0, { type: 'load', model, inference })
     if (answer.type === 'loaded') {
       worker.loadedKey = key
       return
@@ -141,16 +160,16 @@ export class ColorizeWorkerClient {
   /** Colorizes one photo in the worker (after `load`). Never rejects for a photo's own problems. */
   async colorize(request: ColorizeRequest): Promise<ColorizeOutcome> {
     const worker = this.worker
-    if (!worker?.loadedKey) return { kind: 'crashed', reason: 'no model loaded in the colorizer' }
+    if (!worker?.loadedKey) return { kind: 'crashed', reason: 'no model loaded in the colorizer', inFlight: 1 }
     const requestId = this.nextRequestId++
-    const answer = await this.ask(worker, { type: 'colorize', requestId, ...request })
+    const answer = await this.ask(worker, requestId, { type: 'colorize', requestId, ...request })
     switch (answer.type) {
       case 'done':
         return { kind: 'done', millis: answer.millis, provider: answer.provider }
       case 'failed':
         return answer.skipped ? { kind: 'skipped', reason: answer.reason } : { kind: 'failed', reason: answer.reason }
       case 'exit':
-        return worker.stopped ? { kind: 'stopped' } : { kind: 'crashed', reason: answer.reason }
+        return worker.stopped ? { kind: 'stopped' } : { kind: 'crashed', reason: answer.reason, inFlight: answer.inFlight }
       default:
         return { kind: 'failed', reason: `unexpected answer from the colorizer: ${answer.type}` }
     }
@@ -158,10 +177,10 @@ export class ColorizeWorkerClient {
 
   /** Whether a photo is being colorized right now. */
   get busy(): boolean {
-    return this.worker?.waiter !== undefined
+    return (this.worker?.waiters.size ?? 0) > 0
   }
 
-  /** Ends the worker now; a photo in progress comes back as 'stopped'. The next request starts a new one. */
+  /** Ends the worker now; photos in progress come back as 'stopped'. The next request starts a new one. */
   stop(): void {
     const worker = this.worker
     if (!worker) return
@@ -177,29 +196,35 @@ export class ColorizeWorkerClient {
 
   private live(): LiveWorker {
     if (this.worker) return this.worker
-    const worker: LiveWorker = { process: this.spawn(), stopped: false }
-    worker.process.onMessage((message) => worker.waiter?.(message))
+    const worker: LiveWorker = { process: this.spawn(), stopped: false, waiters: new Map() }
+    worker.process.onMessage((message) => worker.waiters.get('requestId' in message ? message.requestId : 0)?.(message))
     worker.process.onExit((reason) => {
       if (this.worker === worker) this.worker = undefined
-      worker.waiter?.({ type: 'exit', reason })
+      const inFlight = [...worker.waiters.keys()].filter((id) => id !== 0).length
+      for (const waiter of [...worker.waiters.values()]) waiter({ type: 'exit', reason, inFlight })
     })
     this.worker = worker
     return worker
   }
 
-  private ask(worker: LiveWorker, message: ToWorker): Promise<FromWorker | { type: 'exit'; reason: string }> {
-    if (worker.waiter) throw new Error('the colorizer is busy (one request at a time)')
+  private ask(worker: LiveWorker, id: number, message: ToWorker): Promise<Answer> {
+    if (worker.waiters.has(id)) throw new Error('the colorizer is busy (one load at a time)')
     clearTimeout(this.idleTimer)
     return new Promise((resolve) => {
-      worker.waiter = (answer) => {
-        worker.waiter = undefined
-        this.idleTimer = setTimeout(() => {
-          if (this.worker === worker && !worker.waiter) this.stop()
-        }, this.idleMs)
-        this.idleTimer.unref()
+      worker.waiters.set(id, (answer) => {
+        worker.waiters.delete(id)
+        if (worker.waiters.size === 0) this.armIdleTimer(worker)
         resolve(answer)
-      }
+      })
       worker.process.send(message)
     })
+  }
+
+  private armIdleTimer(worker: LiveWorker): void {
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      if (this.worker === worker && worker.waiters.size === 0) this.stop()
+    }, this.idleMs)
+    this.idleTimer.unref()
   }
 }

@@ -8,18 +8,23 @@ const UNKNOWN_PIXELS = 1_000_000
 /**
  * Progress and ETA of one run of a job. Colorizing time grows with the photo's pixel count, so the
  * estimate is a rate (ms per pixel) learned from the photos done in this run, applied to the pixels
- * left; the photo in progress gets a share of its expected time (capped at 95 % until it is done).
+ * left; each photo in progress gets a share of its expected time (capped at 95 % until it is done).
+ * With `lanes` photos in flight at once, the time left is shared between them, and the fraction never
+ * goes back (a new rate could shrink the share of a photo in progress).
  */
 export class ProgressEstimator {
   private readonly remaining = new Map<number, number>()
   private measuredMs = 0
   private measuredPixels = 0
-  private current: { photoId: number; startedAt: number } | undefined
+  /** Photos in progress and when they started. */
+  private readonly current = new Map<number, number>()
+  private reported = 0
 
   constructor(
     private readonly store: CatalogStore,
     private readonly jobId: number,
-    private readonly clock: () => number = () => performance.now()
+    private readonly clock: () => number = () => performance.now(),
+    private readonly lanes = 1
   ) {
     for (const item of store.jobItems(jobId)) {
       if (item.status !== 'queued' && item.status !== 'running') continue
@@ -29,7 +34,12 @@ export class ProgressEstimator {
   }
 
   start(photoId: number): void {
-    this.current = { photoId, startedAt: this.clock() }
+    this.current.set(photoId, this.clock())
+  }
+
+  /** A photo in progress went back to the queue: it is still to do. */
+  abandon(photoId: number): void {
+    this.current.delete(photoId)
   }
 
   /** A photo finished; `millis` is its colorizing time when it was done (failures do not teach the rate). */
@@ -40,7 +50,14 @@ export class ProgressEstimator {
       this.measuredPixels += pixels
     }
     this.remaining.delete(photoId)
-    if (this.current?.photoId === photoId) this.current = undefined
+    this.current.delete(photoId)
+  }
+
+  /** Share of its expected time that a photo in progress has had (0 while there is no rate yet), and that time. */
+  private inProgress(photoId: number, startedAt: number, rate: number | null): { fraction: number; elapsed: number } {
+    const elapsed = this.clock() - startedAt
+    const expected = rate === null ? null : rate * (this.remaining.get(photoId) ?? UNKNOWN_PIXELS)
+    return { fraction: expected ? Math.min(0.95, elapsed / expected) : 0, elapsed }
   }
 
   progress(status: JobStatus, currentPhotoId: number | null): JobProgressDto {
@@ -48,16 +65,19 @@ export class ProgressEstimator {
     const finished = counts.done + counts.failed + counts.skipped + counts.cancelled
     const rate = this.measuredPixels > 0 ? this.measuredMs / this.measuredPixels : null
     let currentFraction = 0
+    let inFlightFraction = 0
     let elapsed = 0
-    if (currentPhotoId !== null && this.current?.photoId === currentPhotoId) {
-      elapsed = this.clock() - this.current.startedAt
-      const expected = rate === null ? null : rate * (this.remaining.get(currentPhotoId) ?? UNKNOWN_PIXELS)
-      currentFraction = expected ? Math.min(0.95, elapsed / expected) : 0
+    for (const [photoId, startedAt] of this.current) {
+      const share = this.inProgress(photoId, startedAt, rate)
+      if (photoId === currentPhotoId) currentFraction = share.fraction
+      inFlightFraction += share.fraction
+      elapsed += share.elapsed
     }
     let pixelsLeft = 0
     for (const pixels of this.remaining.values()) pixelsLeft += pixels
-    const etaSeconds = rate === null ? (this.remaining.size === 0 ? 0 : null) : Math.max(0, rate * pixelsLeft - elapsed) / 1000
-    const fraction = counts.total === 0 ? 1 : Math.min(1, (finished + currentFraction) / counts.total)
+    const etaSeconds = rate === null ? (this.remaining.size === 0 ? 0 : null) : Math.max(0, rate * pixelsLeft - elapsed) / 1000 / this.lanes
+    this.reported = counts.total === 0 ? 1 : Math.max(this.reported, Math.min(1, (finished + inFlightFraction) / counts.total))
+    const fraction = this.reported
     return {
       jobId: this.jobId,
       status,
