@@ -22,6 +22,7 @@ import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCac
 import { photoDtos, projectDto, versionDto, modelDto } from './dto'
 import { FOLDER_PARAMS, WEB_HOST, type HostIntegration } from './hostIntegration'
 import { ColorizeQueue } from '../jobs/colorizeQueue'
+import { forwardQueueEvents } from './queueEvents'
 import type { SpawnWorker } from '../jobs/colorizeWorkerClient'
 import { SettingsStore } from '../settings/settingsStore'
 import type { StudioContext } from './studioContext'
@@ -89,7 +90,7 @@ export class ApiService {
       models: options.models,
       versionsDir,
       inference: () => ({ provider: settings.get().executionProvider, threads: settings.get().threads }),
-      emit,
+      emit: forwardQueueEvents((event) => emit(event.name, event.payload)),
       spawnWorker: options.colorizeWorker?.spawn,
       workerIdleMs: options.colorizeWorker?.idleMs,
       tickMs: options.colorizeWorker?.tickMs,

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ApiEventName, ApiEventPayload } from '../../shared/api/contract'
+import type { JobProgressDto } from '../../shared/api/schemas'
 import { ColorizeJobOptionsSchema, type ColorizeJobOptions } from '../../shared/api/schemas'
 import type { InstalledModel } from '../../shared/modelCard'
 import type { CatalogStore } from '../catalog/catalogStore'
-import type { Job, JobItem } from '../catalog/types'
-import { jobDto, jobItemDto, versionDto } from '../api/dto'
+import type { Job, JobCounts, JobItem, Result } from '../catalog/types'
 import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
 import { ProgressEstimator } from './progressEstimator'
 import { removeVersionDebris } from '../versions/versionDebris'
@@ -18,7 +17,16 @@ export const CRASH_REASON = 'the colorizer crashed on this photo'
 /** Why a job interrupted by a crash waits, paused, when it is not resumed by itself (see recover). */
 export const INTERRUPTED_NOTE = 'paused: the app stopped while this job ran; resume it to go on (photos done stay done)'
 
-export type QueueEmitter = <E extends ApiEventName>(name: E, payload: ApiEventPayload<E>) => void
+/** What the queue reports, as catalog records; api/ maps them to the contract's events (queueEvents.ts). */
+export interface QueueEvents {
+  jobUpdated: { job: Job; counts: JobCounts }
+  jobFinished: { job: Job; counts: JobCounts }
+  jobItemFinished: { item: JobItem; photoName: string | null }
+  jobProgress: JobProgressDto
+  versionCreated: Result
+}
+export type QueueEventName = keyof QueueEvents
+export type QueueEmitter = <E extends QueueEventName>(name: E, payload: QueueEvents[E]) => void
 
 export interface ColorizeQueueOptions {
   store: CatalogStore
@@ -177,7 +185,7 @@ export class ColorizeQueue {
 
   private emitJob(event: 'jobUpdated' | 'jobFinished', jobId: number): void {
     const job = this.options.store.getJob(jobId)
-    if (job) this.options.emit(event, jobDto(job, this.options.store.jobCounts(jobId)))
+    if (job) this.options.emit(event, { job, counts: this.options.store.jobCounts(jobId) })
   }
 
   private schedule(): void {
@@ -272,7 +280,7 @@ export class ColorizeQueue {
     const project = photo && store.getProject(photo.projectId)
     const finish = (update: Parameters<CatalogStore['updateJobItem']>[2] | null): void => {
       if (update) store.updateJobItem(job.id, item.photoId, update)
-      emit('jobItemFinished', jobItemDto(store.getJobItem(job.id, item.photoId)!, photo?.relativePath ?? null))
+      emit('jobItemFinished', { item: store.getJobItem(job.id, item.photoId)!, photoName: photo?.relativePath ?? null })
       emit('jobProgress', estimator.progress('running', null))
     }
     if (!photo || !project) return finish({ status: 'failed', error: 'this photo is no longer in the library' })
@@ -311,7 +319,7 @@ export class ColorizeQueue {
           store.updateJobItem(job.id, photo.id, { status: 'done', resultId: result.id, millis: outcome.millis })
         })
         estimator.record(photo.id, outcome.millis)
-        emit('versionCreated', versionDto(store.getResult(result.id)!))
+        emit('versionCreated', store.getResult(result.id)!)
         return finish(null)
       }
       case 'crashed':
