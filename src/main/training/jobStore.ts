@@ -3,7 +3,6 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { FinetuneOptionsSchema } from './finetuneOptions'
-import { FinetuneLossPointSchema, FinetuneTrainingSchema } from '../../shared/api/finetuneMethods'
 
 export const JOB_STATES = ['queued', 'preparing', 'training', 'paused', 'exporting', 'done', 'failed', 'cancelled'] as const
 export type JobState = (typeof JOB_STATES)[number]
@@ -19,6 +18,26 @@ const Scores = z.object({
   deltaColourfulness: z.number()
 })
 
+/** Where training stands, as job.json keeps it (the API shows it without bestCheckpoint). */
+const TrainingRecord = z.object({
+  stepsPerEpoch: z.number().int(),
+  totalSteps: z.number().int(),
+  epochs: z.number().int(),
+  step: z.number().int(),
+  epoch: z.number().int(),
+  loss: z.number().nullable(),
+  imagesPerSec: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  /** Wall-clock seconds the trainer has run for this job, over all its sessions. */
+  seconds: z.number(),
+  finished: z.boolean(),
+  stopReason: z.string().nullable(),
+  bestCheckpoint: z.string().nullable()
+})
+
+const LossPoint = z.object({ step: z.number().int(), loss: z.number() })
+
+/** job.json: this store's own format (the contract's FinetuneJobSchema is what the API shows of it). */
 export const JobRecordSchema = z.object({
   formatVersion: z.literal(1),
   id: z.string(),
@@ -47,7 +66,7 @@ export const JobRecordSchema = z.object({
     previewPhoto: z.string().nullable(),
     skipped: z.array(z.object({ photo: z.string(), reason: z.string(), kind: z.string() }))
   }).nullable(),
-  training: FinetuneTrainingSchema.extend({ bestCheckpoint: z.string().nullable() }).nullable(),
+  training: TrainingRecord.nullable(),
   evals: z.array(z.object({
     step: z.number().int(),
     epoch: z.number().int(),
@@ -56,7 +75,7 @@ export const JobRecordSchema = z.object({
     improved: z.boolean()
   })),
   /** Training loss by step (thinned past FINETUNE_MAX_LOSS_POINTS); absent from jobs of older versions. */
-  losses: z.array(FinetuneLossPointSchema).default([]),
+  losses: z.array(LossPoint).default([]),
   previews: z.array(z.object({ step: z.number().int(), epoch: z.number().int(), path: z.string() })),
   result: z.object({
     modelId: z.string(),
