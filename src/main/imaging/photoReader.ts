@@ -30,9 +30,54 @@ export interface LabImage {
   data: Float32Array
 }
 
-function open(path: string): Sharp {
-  return sharp(path, DECODE_OPTIONS).autoOrient()
+/**
+ * A photo decoded once into memory, upright, in its own depth (8 or 16 bits) and kind (grey or RGB,
+ * with alpha if it has one), so that the pipeline's reads need not decode the file again.
+ */
+export interface DecodedPhoto {
+  path: string
+  width: number
+  height: number
+  channels: number
+  data: Uint8Array | Uint16Array
 }
+
+/** What the reads below take: a file, or the same photo decoded once. */
+export type PhotoSource = string | DecodedPhoto
+
+/** The colour spaces whose decoded pixels read exactly as the file does (no profile or CMYK step left to apply). */
+const DECODABLE_SPACES = ['srgb', 'b-w', 'rgb16', 'grey16']
+
+/**
+ * Whether decoding once pays off: for TIFF and PNG, where each read is a full decode. Not for JPEG or
+ * WebP, whose reduced reads decode at a fraction of the scale (shrink-on-load).
+ */
+export function decodesOnce(info: PhotoInfo): boolean {
+  return (info.format === 'tiff' || info.format === 'png') && DECODABLE_SPACES.includes(info.space) && (info.depth === 'uchar' || info.depth === 'ushort')
+}
+
+/** Decodes the whole photo once (see DecodedPhoto); only for photos that `decodesOnce`. */
+export function decodePhoto(info: PhotoInfo): Promise<DecodedPhoto> {
+  const wide = info.depth === 'ushort'
+  const grey = info.space === 'b-w' || info.space === 'grey16'
+  const space = grey ? (wide ? 'grey16' : 'b-w') : wide ? 'rgb16' : 'srgb'
+  return guarded(info.path, async () => {
+    const { data, info: raw } = await open(info.path)
+      .toColourspace(space)
+      .raw({ depth: wide ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true })
+    const pixels = wide ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    return { path: info.path, width: raw.width, height: raw.height, channels: raw.channels, data: pixels }
+  })
+}
+
+function open(source: PhotoSource): Sharp {
+  if (typeof source === 'string') return sharp(source, DECODE_OPTIONS).autoOrient()
+  const { width, height, channels, data } = source
+  return sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 }, limitInputPixels: false })
+}
+
+const pathOf = (source: PhotoSource): string => (typeof source === 'string' ? source : source.path)
 
 async function guarded<T>(path: string, work: () => Promise<T>): Promise<T> {
   try {
@@ -68,17 +113,17 @@ export function probePhoto(path: string): Promise<PhotoInfo> {
 }
 
 /** The whole photo in CIE Lab (D65), upright, at full resolution, decoded by libvips. */
-export function readLab(path: string): Promise<LabImage> {
-  return guarded(path, async () => {
-    const { data, info } = await open(path).toColourspace('lab').raw({ depth: 'float' }).toBuffer({ resolveWithObject: true })
+export function readLab(source: PhotoSource): Promise<LabImage> {
+  return guarded(pathOf(source), async () => {
+    const { data, info } = await open(source).toColourspace('lab').raw({ depth: 'float' }).toBuffer({ resolveWithObject: true })
     return { width: info.width, height: info.height, channels: info.channels, data: asFloat32(data) }
   })
 }
 
 /** Lab lightness (0..100) of the photo resized to exactly width x height (aspect ratio not kept). */
-export function readLightness(path: string, width: number, height: number): Promise<Float32Array> {
-  return guarded(path, async () => {
-    const { data, info } = await open(path)
+export function readLightness(source: PhotoSource, width: number, height: number): Promise<Float32Array> {
+  return guarded(pathOf(source), async () => {
+    const { data, info } = await open(source)
       .removeAlpha()
       .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
       .toColourspace('lab')

@@ -1,6 +1,6 @@
 import type { ColorizerModel } from '../inference/colorizerModel'
 import { chromaStats, type ChromaStats } from '../color/colourClass'
-import { probePhoto, readLab, readLightness, type PhotoInfo } from '../imaging/photoReader'
+import { decodePhoto, decodesOnce, probePhoto, readLab, readLightness, type PhotoInfo, type PhotoSource } from '../imaging/photoReader'
 import { upsampleChromaInto, type ChromaPlanes } from '../imaging/upsampleChroma'
 import { writeColorizedPhoto, type EncodeOptions } from '../imaging/photoWriter'
 import { PhotoError } from '../imaging/photoErrors'
@@ -27,7 +27,12 @@ export interface ColorizeReport {
 
 export class AlreadyInColourError extends PhotoError {}
 
-/** Colorizes one photo into `outPath`. The input file is only read. */
+/**
+ * Colorizes one photo into `outPath`. The input file is only read: once where the format has no cheap
+ * reduced read (16-bit TIFF, PNG…: decodesOnce), the full-resolution Lab and the network's two small
+ * luminance images then come from the pixels in memory; a JPEG is read three times, the network's reads
+ * at reduced scale (shrink-on-load), which costs less than resizing the full image.
+ */
 export async function colorizePhoto(
   model: ColorizerModel,
   inputPath: string,
@@ -36,7 +41,8 @@ export async function colorizePhoto(
 ): Promise<ColorizeReport> {
   const started = performance.now()
   const info = await probePhoto(inputPath)
-  const lab = await readLab(inputPath)
+  let source: PhotoSource = decodesOnce(info) ? await decodePhoto(info) : inputPath
+  const lab = await readLab(source)
   const stats = chromaStats(lab.data, lab.channels)
   if (stats.kind === 'colour' && !options.recolor) {
     throw new AlreadyInColourError(inputPath, `already in colour (mean chroma ${stats.meanChroma.toFixed(1)}); recolour it on request`)
@@ -46,7 +52,8 @@ export async function colorizePhoto(
   const largest = Math.min(MAX_WORKING_SIZE, model.card.colorizer.maxWorkingSize ?? MAX_WORKING_SIZE)
   const requested = clamp(options.workingSize ?? DEFAULT_WORKING_SIZE, MIN_WORKING_SIZE, largest)
   const working = workingSize(info.width, info.height, requested, model.card.colorizer.spatialMultiple)
-  const chroma = await predictChroma(model, inputPath, working)
+  const chroma = await predictChroma(model, source, working)
+  source = inputPath // the decoded pixels can go
   const inferred = performance.now()
 
   const intensity = options.intensity ?? 1
@@ -72,16 +79,16 @@ export async function colorizePhoto(
 }
 
 /** Runs the network on the photo's luminance; returns the predicted a*b* planes (Lab units) at working size. */
-async function predictChroma(model: ColorizerModel, path: string, size: { width: number; height: number }): Promise<ChromaPlanes> {
+async function predictChroma(model: ColorizerModel, source: PhotoSource, size: { width: number; height: number }): Promise<ChromaPlanes> {
   const { l: lScaling, ab: abScaling } = model.card.scaling
   const toNetwork = (plane: Float32Array): Float32Array => plane.map((value) => value / lScaling.scale - lScaling.offset)
   const extractorSize = model.card.extractor.inputSize
   const embedding = await model.embed({
     width: extractorSize,
     height: extractorSize,
-    data: toNetwork(await readLightness(path, extractorSize, extractorSize))
+    data: toNetwork(await readLightness(source, extractorSize, extractorSize))
   })
-  const lightness = await readLightness(path, size.width, size.height)
+  const lightness = await readLightness(source, size.width, size.height)
   const ab = await model.predictAb({ ...size, data: toNetwork(lightness) }, embedding)
   return { ...size, data: ab.map((value) => value * abScaling.scale) }
 }
