@@ -15,6 +15,7 @@ import {
 import { ApiError, type ApiErrorIssue } from '../../shared/api/errors'
 import { describeInvalidCall } from '../../shared/api/plainWords'
 import { describeFileError, requireFolder } from './fileErrors'
+import { apiErrorOf } from './domainErrorCodes'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { InstalledModel } from '../../shared/modelCard'
 import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
@@ -214,6 +215,8 @@ export class ApiService {
       result = await handler(parsed.data)
     } catch (error) {
       if (error instanceof ApiError) throw error
+      const domain = apiErrorOf(error)
+      if (domain) throw domain
       const plain = describeFileError(error)
       if (plain) throw new ApiError('bad_request', plain)
       throw new ApiError('internal', (error as Error)?.message ?? String(error))

@@ -5,10 +5,9 @@ import { ApiError } from '../../shared/api/errors'
 import { requireFolder } from './fileErrors'
 import type { FinetuneEnvironmentDto, FinetuneJobDto } from '../../shared/api/finetuneMethods'
 import type { InstalledModel } from '../../shared/modelCard'
-import { FinetuneError, type FinetuneEvent, type FinetuneService, type JobRecord } from '../training/finetuneJob'
-import { FinetuneOptionsError } from '../training/finetuneOptions'
+import { type FinetuneEvent, type FinetuneService, type JobRecord } from '../training/finetuneJob'
 import { FINAL_STATES } from '../training/jobStore'
-import { CollectionTooSmallError, HOLDOUT_FRACTION, HOLDOUT_MIN, MIN_USABLE_PHOTOS, scanCollection, tooSmallMessage } from '../training/prepareCollection'
+import { HOLDOUT_FRACTION, HOLDOUT_MIN, MIN_USABLE_PHOTOS, scanCollection, tooSmallMessage } from '../training/prepareCollection'
 import { findPython, REQUIRED_MODULES, type CandidateResult } from '../training/pythonEnvironment'
 import { DEFAULT_MODEL_ID } from '../models/modelRegistry'
 
@@ -82,21 +81,6 @@ function candidateDto(candidate: CandidateResult): FinetuneEnvironmentDto['tried
   }
 }
 
-/** Service errors → API errors: an unknown job is not_found, a bad request (state, options, folder) bad_request. */
-async function serviceCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    if (error instanceof ApiError) throw error
-    const message = (error as Error)?.message ?? String(error)
-    if (/^no readable fine-tuning job/.test(message)) throw new ApiError('not_found', message)
-    if (error instanceof FinetuneError || error instanceof FinetuneOptionsError || error instanceof CollectionTooSmallError) {
-      throw new ApiError('bad_request', message)
-    }
-    throw error
-  }
-}
-
 const hasWeights = (model: InstalledModel): boolean => existsSync(join(model.dir, model.card.weights?.file ?? 'weights.pt'))
 
 /** The fine-tuning methods (see finetuneMethods.ts). */
@@ -106,7 +90,7 @@ export function finetuneHandlers(ctx: FinetuneContext): Pick<ApiHandlers, Finetu
     return ctx.service
   }
   const dto = async (work: (s: FinetuneService) => Promise<JobRecord>): Promise<FinetuneJobDto> =>
-    finetuneJobDto(await serviceCall(() => work(service())))
+    finetuneJobDto(await work(service()))
   return {
     checkFinetuneEnvironment: async () => {
       const report = await findPython({ python: ctx.python, refresh: true })
@@ -152,7 +136,7 @@ export function finetuneHandlers(ctx: FinetuneContext): Pick<ApiHandlers, Finetu
       }
       return dto((s) => s.start({ collection, name, options: { ...options, baseModel }, python: ctx.python }))
     },
-    listFinetuneJobs: async () => (await serviceCall(() => service().list())).map(finetuneJobDto),
+    listFinetuneJobs: async () => (await service().list()).map(finetuneJobDto),
     getFinetuneJob: async ({ jobId }) => dto((s) => s.get(jobId)),
     pauseFinetune: async ({ jobId }) => dto((s) => s.pause(jobId)),
     resumeFinetune: async ({ jobId }) => dto((s) => s.resume(jobId)),

@@ -1,22 +1,11 @@
 import type { ApiHandlers } from '../../shared/api/contract'
 import { ApiError } from '../../shared/api/errors'
-import { JobStateError } from '../jobs/colorizeQueue'
 import { jobDto, jobItemDto } from './dto'
 import type { StudioContext } from './studioContext'
 
 type JobMethods = 'createColorizeJob' | 'listJobs' | 'getJob' | 'pauseJob' | 'resumeJob' | 'cancelJob'
 
-/** Queue state errors → API errors: an unknown job is not_found, a wrong state bad_request. */
-function jobCall<T>(work: () => T): T {
-  try {
-    return work()
-  } catch (error) {
-    if (error instanceof JobStateError) throw new ApiError(error.message.startsWith('no job') ? 'not_found' : 'bad_request', error.message)
-    throw error
-  }
-}
-
-/** The colorize queue's methods. */
+/** The colorize queue's methods (its JobNotFoundError and JobStateError reach the caller as not_found and bad_request). */
 export function jobHandlers(ctx: StudioContext): Pick<ApiHandlers, JobMethods> {
   const { store, queue } = ctx
   const dto = (jobId: number) => jobDto(store.getJob(jobId)!, store.jobCounts(jobId))
@@ -36,7 +25,7 @@ export function jobHandlers(ctx: StudioContext): Pick<ApiHandlers, JobMethods> {
       if (!models.some((m) => m.card.id === modelId)) {
         throw new ApiError('bad_request', `model '${modelId}' is not installed (installed: ${models.map((m) => m.card.id).join(', ') || 'none'})`)
       }
-      const job = jobCall(() => queue.create(projectId, ids, { modelId, detail, intensity, recolor }))
+      const job = queue.create(projectId, ids, { modelId, detail, intensity, recolor })
       return dto(job.id)
     },
     listJobs: async ({ projectId }) => store.listJobs('colorize', projectId).map((job) => jobDto(job, store.jobCounts(job.id))),
@@ -45,8 +34,8 @@ export function jobHandlers(ctx: StudioContext): Pick<ApiHandlers, JobMethods> {
       if (!job || job.kind !== 'colorize') throw new ApiError('not_found', `no job ${jobId}`)
       return { job: dto(jobId), items: store.jobItems(jobId).map((item) => jobItemDto(item, store.getPhoto(item.photoId)?.relativePath ?? null)) }
     },
-    pauseJob: async ({ jobId }) => jobCall(() => dto(queue.pause(jobId).id)),
-    resumeJob: async ({ jobId }) => jobCall(() => dto(queue.resume(jobId).id)),
-    cancelJob: async ({ jobId }) => jobCall(() => dto(queue.cancel(jobId).id))
+    pauseJob: async ({ jobId }) => dto(queue.pause(jobId).id),
+    resumeJob: async ({ jobId }) => dto(queue.resume(jobId).id),
+    cancelJob: async ({ jobId }) => dto(queue.cancel(jobId).id)
   }
 }

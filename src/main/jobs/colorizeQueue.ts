@@ -9,6 +9,7 @@ import type { Job, JobCounts, JobItem, Result } from '../catalog/types'
 import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
 import { ProgressEstimator } from './progressEstimator'
 import { removeVersionDebris } from '../versions/versionDebris'
+import { ConflictError, NotFoundError } from '../domainErrors'
 import type { InferenceSettings } from './workerProtocol'
 import { DEFAULT_BATCH_CONCURRENCY, inferenceThreads } from '../batch/colorizeBatch'
 
@@ -48,7 +49,9 @@ export interface ColorizeQueueOptions {
   concurrency?: number
 }
 
-export class JobStateError extends Error {}
+/** A job's state refuses the call (pausing a finished job…), or the queue is shutting down. */
+export class JobStateError extends ConflictError {}
+export class JobNotFoundError extends NotFoundError {}
 
 /** The path of a version's file: inside the versions folder, by project, photo and result id. */
 export const versionPath = (versionsDir: string, projectId: number, photoId: number, resultId: number): string =>
@@ -179,7 +182,7 @@ export class ColorizeQueue {
 
   private requireJob(jobId: number): Job {
     const job = this.options.store.getJob(jobId)
-    if (!job || job.kind !== COLORIZE_JOB_KIND) throw new JobStateError(`no job ${jobId}`)
+    if (!job || job.kind !== COLORIZE_JOB_KIND) throw new JobNotFoundError(`no job ${jobId}`)
     return job
   }
 

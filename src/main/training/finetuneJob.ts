@@ -13,6 +13,7 @@ import { resolveFinetuneOptions, stepsPerEpoch, trainerArgs, architectureOf, typ
 import { ACTIVE_STATES, FINAL_STATES, JobStore, type JobRecord, type JobState } from './jobStore'
 import { annotateCard, asStoredScores, compareOnHeldout, heldoutPhotos, installModelFolder, uniqueModelId, verdict } from './finetuneResult'
 import { withLossPoint } from './lossHistory'
+import { InvalidError } from '../domainErrors'
 
 export type { JobRecord, JobState } from './jobStore'
 
@@ -70,7 +71,7 @@ export interface FinetuneServiceOptions {
   killGraceMs?: number
 }
 
-export class FinetuneError extends Error {}
+export class FinetuneError extends InvalidError {}
 
 interface Running {
   id: string

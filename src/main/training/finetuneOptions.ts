@@ -3,6 +3,7 @@ import type { ModelCard } from '../../shared/modelCard'
 import { FINETUNE_BOUNDS, FINETUNE_DEFAULTS } from '../../shared/api/finetuneMethods'
 import { HOLDOUT_FRACTION, HOLDOUT_MIN, MIN_USABLE_PHOTOS } from './prepareCollection'
 import { trainingSchedule } from './trainingSchedule'
+import { InvalidError } from '../domainErrors'
 
 /** Options of a fine-tuning job; every field has a default (see DEFAULT_FINETUNE_OPTIONS). */
 export const FinetuneOptionsSchema = z.object({
@@ -49,7 +50,7 @@ export const DEFAULT_FINETUNE_OPTIONS: FinetuneOptions = {
 /** Epoch cap used when only a time budget is given. */
 export const EPOCHS_WITH_TIME_BUDGET = FINETUNE_BOUNDS.epochs.max
 
-export class FinetuneOptionsError extends Error {}
+export class FinetuneOptionsError extends InvalidError {}
 
 /** Defaults filled in and every value checked; a readable error names the bad option. */
 export function resolveFinetuneOptions(partial: Partial<FinetuneOptions> = {}): FinetuneOptions {

@@ -3,6 +3,10 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { FinetuneOptionsSchema } from './finetuneOptions'
+import { NotFoundError } from '../domainErrors'
+
+/** A job id with no readable job.json. */
+export class FinetuneJobNotFoundError extends NotFoundError {}
 
 export const JOB_STATES = ['queued', 'preparing', 'training', 'paused', 'exporting', 'done', 'failed', 'cancelled'] as const
 export type JobState = (typeof JOB_STATES)[number]
@@ -105,7 +109,7 @@ export class JobStore {
     try {
       raw = JSON.parse(await readFile(path, 'utf8'))
     } catch (error) {
-      throw new Error(`no readable fine-tuning job '${id}' (${path}): ${(error as Error).message}`)
+      throw new FinetuneJobNotFoundError(`no readable fine-tuning job '${id}' (${path}): ${(error as Error).message}`)
     }
     const parsed = JobRecordSchema.safeParse(raw)
     if (!parsed.success) throw new Error(`invalid job file ${path}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)

@@ -5,6 +5,7 @@ import sharp from 'sharp'
 import { chromaStats, type ChromaStats } from '../color/colourClass'
 import { findPhotos } from '../batch/photoFiles'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
+import { InvalidError } from '../domainErrors'
 
 /** Fine-tuning on fewer usable colour photos than this is refused. */
 export const MIN_USABLE_PHOTOS = 20
@@ -52,7 +53,7 @@ export interface PrepareOptions {
   onProgress?: (done: number, total: number, current: string) => void
 }
 
-export class CollectionTooSmallError extends Error {}
+export class CollectionTooSmallError extends InvalidError {}
 
 const DECODE = { limitInputPixels: MAX_MEGAPIXELS * 1_000_000, failOn: 'error' as const }
 
