@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve, sep } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import type { z } from 'zod'
 import {
   API_EVENTS,
@@ -14,13 +14,13 @@ import {
 } from '../../shared/api/contract'
 import { ApiError, type ApiErrorIssue } from '../../shared/api/errors'
 import { describeInvalidCall } from '../../shared/api/plainWords'
-import { describeFileError, requireFolder } from './fileErrors'
+import { describeFileError } from './fileErrors'
 import { apiErrorOf } from './domainErrorCodes'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { InstalledModel } from '../../shared/modelCard'
-import { ProjectFolderUnavailableError, scanProject, type ScanSummary } from '../library/scanProject'
-import { generateThumbnails, type ThumbnailCache } from '../library/thumbnailCache'
-import { photoDtos, projectDto, versionDto, modelDto } from './dto'
+import type { ThumbnailCache } from '../library/thumbnailCache'
+import { LibraryWork } from './libraryWork'
+import { libraryHandlers } from './libraryHandlers'
 import { FOLDER_PARAMS, WEB_HOST, type HostIntegration } from './hostIntegration'
 import { ColorizeQueue } from '../jobs/colorizeQueue'
 import { forwardQueueEvents } from './queueEvents'
@@ -36,7 +36,7 @@ import { finetuneHandlers, forwardFinetuneEvents } from './finetuneHandlers'
 import type { FinetuneService } from '../training/finetuneJob'
 import { removeAbandonedExportFiles } from '../export/exportFile'
 import { removeAbandonedScratch } from '../files/scratch'
-import { refuseSpecialFolder, skippedFoldersWarning } from './folderChecks'
+import { refuseSpecialFolder } from './folderChecks'
 
 export interface ApiServiceOptions {
   store: CatalogStore
@@ -72,9 +72,8 @@ const toIssues = (error: z.ZodError): ApiErrorIssue[] =>
  */
 export class ApiService {
   private readonly listeners = new Set<ApiListener>()
-  private readonly scans = new Map<number, Promise<ScanSummary>>()
   private readonly background = new Set<Promise<unknown>>()
-  private thumbnailChain: Promise<unknown> = Promise.resolve()
+  private readonly library: LibraryWork
   private readonly handlers: ApiHandlers
   private readonly queue: ColorizeQueue
   private readonly stopFinetuneEvents: () => void
@@ -86,6 +85,15 @@ export class ApiService {
     const settings = options.settings ?? SettingsStore.open(null)
     const versionsDir = options.versionsDir ?? join(dirname(options.thumbnails.dir), 'versions')
     const emit = this.emit.bind(this) as StudioContext['emit']
+    this.library = new LibraryWork({
+      store,
+      thumbnails: options.thumbnails,
+      emit,
+      track: (work) => this.track(work),
+      scanConcurrency: options.scanConcurrency,
+      thumbnailConcurrency: options.thumbnailConcurrency,
+      progressIntervalMs: options.progressIntervalMs
+    })
     this.queue = new ColorizeQueue({
       store,
       models: options.models,
@@ -116,32 +124,9 @@ export class ApiService {
       versionsDir,
       emit,
       requireProject: (projectId) => this.requireProject(projectId),
-      queueThumbnails: (projectId) => this.queueThumbnails(projectId)
+      queueThumbnails: (projectId) => this.library.queueThumbnails(projectId)
     }
     this.handlers = {
-      listProjects: async () => store.listProjects().map(projectDto),
-      openProject: async ({ folder }) => projectDto(await this.openProject(folder)),
-      rescanProject: async ({ projectId }) => {
-        this.requireProject(projectId)
-        return this.scan(projectId).catch((error: unknown) => {
-          if (error instanceof ProjectFolderUnavailableError) throw new ApiError('bad_request', error.message)
-          throw error
-        })
-      },
-      listPhotos: async (query) => {
-        this.requireProject(query.projectId)
-        const page = store.queryPhotos(query)
-        return { ...page, items: photoDtos(store, page.items) }
-      },
-      getPhoto: async ({ photoId }) => {
-        const photo = store.getPhoto(photoId)
-        if (!photo) throw new ApiError('not_found', `no photo ${photoId}`)
-        return { photo: photoDtos(store, [photo])[0]!, versions: store.resultsOfPhoto(photoId).map(versionDto) }
-      },
-      listModels: async () => {
-        store.upsertModels(await options.models.list())
-        return store.listModels().map(modelDto)
-      },
       // ---- host (see hostIntegration.ts) ----
       getCapabilities: async () => {
         const host = options.host ?? WEB_HOST
@@ -154,7 +139,8 @@ export class ApiService {
         if (folder) this.pickedFolders.add(resolve(folder))
         return { folder }
       },
-      // ---- studio: one module per area ----
+      // ---- one module per area ----
+      ...libraryHandlers(studio, this.library),
       ...jobHandlers(studio),
       ...versionHandlers(studio),
       ...exportHandlers(studio),
@@ -279,62 +265,5 @@ export class ApiService {
     return project
   }
 
-  private async openProject(folder: string) {
-    const root = await requireFolder(folder)
-    const { store } = this.options
-    const project = store.findProjectByRoot(root) ?? store.createProject({ name: basename(root) || root, root })
-    void this.scan(project.id).catch(() => undefined) // reported through backgroundError
-    return project
-  }
 
-  /** Scans a project (joining a scan already running), then queues its thumbnails. */
-  private scan(projectId: number): Promise<ScanSummary> {
-    const running = this.scans.get(projectId)
-    if (running) return running
-    const progress = this.throttled('scanProgress')
-    const work = scanProject(this.options.store, projectId, {
-      concurrency: this.options.scanConcurrency,
-      onProgress: (p) => progress(p, p.done === p.total)
-    })
-      .then((summary) => {
-        this.emit('scanFinished', summary)
-        if (summary.skippedFolders.length > 0) this.emit('backgroundError', { projectId, task: 'scan', message: skippedFoldersWarning(summary) })
-        this.queueThumbnails(projectId)
-        return summary
-      })
-      .catch((error: unknown) => {
-        this.emit('backgroundError', { projectId, task: 'scan', message: (error as Error)?.message ?? String(error) })
-        throw error
-      })
-      .finally(() => this.scans.delete(projectId))
-    this.scans.set(projectId, work)
-    return this.track(work)
-  }
-
-  private queueThumbnails(projectId: number): void {
-    const progress = this.throttled('thumbnailProgress')
-    const run = this.thumbnailChain.then(() =>
-      generateThumbnails(this.options.store, this.options.thumbnails, projectId, {
-        concurrency: this.options.thumbnailConcurrency ?? 1,
-        onProgress: (p) => progress(p, p.done === p.total),
-        onReady: ({ projectId, photoId }) => this.emit('thumbnailReady', { projectId, photoId })
-      }).catch((error: unknown) => {
-        this.emit('backgroundError', { projectId, task: 'thumbnails', message: (error as Error)?.message ?? String(error) })
-      })
-    )
-    this.thumbnailChain = run
-    this.track(run)
-  }
-
-  /** An emitter for a progress stream that sends at most one event per interval, and always the last. */
-  private throttled<E extends 'scanProgress' | 'thumbnailProgress'>(name: E): (payload: ApiEventPayload<E>, last: boolean) => void {
-    const interval = this.options.progressIntervalMs ?? 100
-    let sentAt = -Infinity
-    return (payload, last) => {
-      const at = performance.now()
-      if (!last && at - sentAt < interval) return
-      sentAt = at
-      this.emit(name, payload)
-    }
-  }
 }

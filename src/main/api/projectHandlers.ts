@@ -5,7 +5,7 @@ import { removeProjectVersions } from '../versions/versionDebris'
 import { projectDto } from './dto'
 import type { StudioContext } from './studioContext'
 
-/** Managing the library's projects (opening and scanning are in ApiService). */
+/** Removing a project from the library (opening and scanning: libraryHandlers). */
 export function projectHandlers(ctx: StudioContext): Pick<ApiHandlers, 'removeProject'> {
   const { store } = ctx
   return {
