@@ -7,6 +7,8 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWrite
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
+import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
+import { MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../../main/pipeline/workingSize'
 import { colorizeUsage, UsageError } from '../usage'
 import { numberBetween, wholeNumberBetween } from '../options'
 
@@ -15,7 +17,7 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      model: { type: 'string', default: 'default' },
+      model: { type: 'string', default: DEFAULT_MODEL_ID },
       size: { type: 'string' },
       intensity: { type: 'string' },
       format: { type: 'string' },
@@ -51,7 +53,7 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
     input,
     output,
     {
-      workingSize: numberBetween('size', values.size, 64, 2048),
+      workingSize: numberBetween('size', values.size, MIN_WORKING_SIZE, MAX_WORKING_SIZE),
       intensity: numberBetween('intensity', values.intensity, 0, 4),
       quality: numberBetween('quality', values.quality, 1, 100),
       format: values.format as OutputFormat | undefined,

@@ -14,6 +14,7 @@ import { composeContactSheet } from '../../main/evaluation/contactSheet'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
+import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
 import { evalUsage, UsageError } from '../usage'
 import { numberBetween, wholeNumberBetween } from '../options'
 
@@ -24,7 +25,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      model: { type: 'string', default: 'default' },
+      model: { type: 'string', default: DEFAULT_MODEL_ID },
       limit: { type: 'string' },
       size: { type: 'string' },
       intensity: { type: 'string' },

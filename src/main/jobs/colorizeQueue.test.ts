@@ -6,13 +6,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeColourJpeg, writeGreyPng, writeTruncatedJpeg } from '../../../tests/fixtures/photos'
 import { API_EVENTS, type ApiEvent, type ApiEventName, type ApiEventPayload } from '../../shared/api/contract'
-import { DETAIL_DEFAULT, DETAIL_MAX, DETAIL_MIN } from '../../shared/api/schemas'
 import { ApiService } from '../api/apiService'
 import { CatalogStore } from '../catalog/catalogStore'
 import { THUMBNAIL_SIZE, ThumbnailCache } from '../library/thumbnailCache'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
-import { DEFAULT_WORKING_SIZE, MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../pipeline/workingSize'
 import { SettingsStore } from '../settings/settingsStore'
 import type { SettingsPatch } from '../../shared/settings'
 import { CRASH_REASON, INTERRUPTED_NOTE } from './colorizeQueue'
@@ -97,10 +95,6 @@ afterEach(async () => {
 })
 
 describe('colorize queue', () => {
-  it('keeps the contract\'s detail bounds equal to the pipeline\'s working-size bounds', () => {
-    expect([DETAIL_MIN, DETAIL_MAX, DETAIL_DEFAULT]).toEqual([MIN_WORKING_SIZE, MAX_WORKING_SIZE, DEFAULT_WORKING_SIZE])
-  })
-
   it('colorizes photos in a worker with progress to 100 %, one version each; a bad photo fails alone, a colour one is skipped', async () => {
     await writeTruncatedJpeg(join(root, 'broken.jpg'))
     await writeColourJpeg(join(root, 'holiday.jpg'))

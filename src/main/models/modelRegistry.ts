@@ -2,9 +2,10 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ModelCardSchema, type InstalledModel } from '../../shared/modelCard'
+import { DEFAULT_MODEL_ID } from '../../shared/api/schemas'
 import { locateBackbone } from './backbones'
 
-export const DEFAULT_MODEL_ID = 'default'
+export { DEFAULT_MODEL_ID }
 
 export class ModelNotFoundError extends Error {}
 

@@ -1,7 +1,9 @@
-/** Default shorter side, in pixels, at which the network sees a photo. */
-export const DEFAULT_WORKING_SIZE = 256
-export const MIN_WORKING_SIZE = 64
-export const MAX_WORKING_SIZE = 2048
+import { DETAIL_DEFAULT, DETAIL_MAX, DETAIL_MIN } from '../../shared/api/schemas'
+
+/** Default shorter side, in pixels, at which the network sees a photo, and its bounds: the contract's. */
+export const DEFAULT_WORKING_SIZE = DETAIL_DEFAULT
+export const MIN_WORKING_SIZE = DETAIL_MIN
+export const MAX_WORKING_SIZE = DETAIL_MAX
 
 /**
  * The size the colorizer runs at: shorter side = `shorterSide` (never larger than the photo),

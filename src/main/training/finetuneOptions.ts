@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ModelCard } from '../../shared/modelCard'
+import { DEFAULT_MODEL_ID } from '../../shared/api/schemas'
 import { FINETUNE_BOUNDS, FINETUNE_DEFAULTS } from '../../shared/api/finetuneMethods'
 import { HOLDOUT_FRACTION, HOLDOUT_MIN, MIN_USABLE_PHOTOS } from './prepareCollection'
 import { trainingSchedule } from './trainingSchedule'
@@ -32,7 +33,7 @@ export const FinetuneOptionsSchema = z.object({
 export type FinetuneOptions = z.infer<typeof FinetuneOptionsSchema>
 
 export const DEFAULT_FINETUNE_OPTIONS: FinetuneOptions = {
-  baseModel: 'default',
+  baseModel: DEFAULT_MODEL_ID,
   trainParts: FINETUNE_DEFAULTS.trainParts,
   epochs: FINETUNE_DEFAULTS.epochs,
   minutes: null,

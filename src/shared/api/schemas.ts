@@ -142,7 +142,7 @@ export const BackgroundErrorSchema = z.object({
 
 // ---- colorize jobs ----
 
-/** Working-size bounds ("detail"): the same as the pipeline's MIN/MAX_WORKING_SIZE (a test keeps them equal). */
+/** Working-size bounds and default ("detail"): the pipeline's MIN/MAX/DEFAULT_WORKING_SIZE are these. */
 export const DETAIL_MIN = 64
 export const DETAIL_MAX = 2048
 export const DETAIL_DEFAULT = 256
@@ -150,6 +150,9 @@ export const DETAIL_DEFAULT = 256
 export const INTENSITY_MIN = 0
 export const INTENSITY_MAX = 4
 export const INTENSITY_DEFAULT = 1
+
+/** The bundled model used when none is chosen. */
+export const DEFAULT_MODEL_ID = 'default'
 
 export const ColorizeJobOptionsSchema = z.object({
   modelId: z.string().min(1).max(200),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { SettingsPatchSchema, SettingsSchema } from '../settings'
 import {
   CacheInfoSchema,
+  DEFAULT_MODEL_ID,
   DETAIL_DEFAULT,
   DETAIL_MAX,
   DETAIL_MIN,
@@ -39,7 +40,7 @@ export const STUDIO_METHODS = {
     params: z.strictObject({
       projectId: IdSchema,
       photoIds: z.array(IdSchema).min(1).max(100_000).optional(),
-      modelId: z.string().min(1).max(200).default('default'),
+      modelId: z.string().min(1).max(200).default(DEFAULT_MODEL_ID),
       /** Working size ("detail"): shorter side, in pixels, that the network sees. */
       detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX).default(DETAIL_DEFAULT),
       intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX).default(INTENSITY_DEFAULT),
