@@ -1,14 +1,11 @@
 import { parseArgs } from 'node:util'
 import { FinetuneService, type FinetuneEvent, type JobRecord } from '../../main/training/finetuneJob'
-import type { FinetuneOptions } from '../../main/training/finetuneOptions'
 import type { HeldoutScores } from '../../main/training/jobStore'
 import { findPython, formatPythonReport } from '../../main/training/pythonEnvironment'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { finetuneUsage, UsageError } from '../usage'
-import { numberOption } from '../options'
+import { finetuneOptionsFromFlags } from '../finetuneFlags'
 import { backboneStatus } from './models'
-
-const positiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
 
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { python: { type: 'string' } } })
@@ -51,19 +48,7 @@ export async function finetuneCommand(argv: string[]): Promise<number> {
     job = await service.resume(values.resume)
   } else {
     if (positionals.length !== 1 || !values.name) throw new UsageError(finetuneUsage)
-    if (values.train !== undefined && values.train !== 'decoder' && values.train !== 'all') throw new UsageError('--train must be decoder or all')
-    const options: Partial<FinetuneOptions> = {
-      baseModel: values.base,
-      trainParts: values.train as FinetuneOptions['trainParts'] | undefined,
-      epochs: numberOption('epochs', values.epochs, positiveInteger, 'a whole number above 0'),
-      minutes: numberOption('minutes', values.minutes, (n) => n > 0, 'above 0'),
-      size: numberOption('size', values.size, (n) => Number.isInteger(n) && n >= 32 && n % 8 === 0, 'a multiple of 8, at least 32'),
-      learningRate: numberOption('lr', values.lr, (n) => n > 0 && n < 1, 'between 0 and 1'),
-      patience: numberOption('patience', values.patience, (n) => Number.isInteger(n) && n >= 0, 'a whole number (0: off)'),
-      maxSteps: numberOption('steps', values.steps, positiveInteger, 'a whole number above 0'),
-      batchSize: numberOption('batch', values.batch, positiveInteger, 'a whole number above 0'),
-      threads: numberOption('threads', values.threads, (n) => Number.isInteger(n) && n >= 0, 'a whole number (0: all cores)')
-    }
+    const options = finetuneOptionsFromFlags(values)
     job = await service.start({ collection: positionals[0]!, name: values.name, options })
   }
   return follow(service, job)

@@ -46,7 +46,7 @@ export function fieldLabel(path: readonly PropertyKey[]): string {
 const plural = (n: number | bigint, word: string) => `${n} ${word}${Number(n) === 1 ? '' : 's'}`
 
 /** One problem as a sentence without its subject: "must be at most 2048". */
-function problem(issue: z.core.$ZodIssue): string {
+export function describeProblem(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'too_big':
       if (issue.origin === 'array' || issue.origin === 'set') return `may have at most ${plural(issue.maximum, 'item')}`
@@ -74,7 +74,7 @@ function problem(issue: z.core.$ZodIssue): string {
 
 /** Every problem, one sentence each: "Detail must be at most 2048. Colour intensity must be at least 0." */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const sentences = issues.map((issue) => `${issue.code === 'unrecognized_keys' ? 'The request' : fieldLabel(issue.path)} ${problem(issue)}.`)
+  const sentences = issues.map((issue) => `${issue.code === 'unrecognized_keys' ? 'The request' : fieldLabel(issue.path)} ${describeProblem(issue)}.`)
   return [...new Set(sentences)].join(' ')
 }
 
