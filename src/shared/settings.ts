@@ -13,6 +13,12 @@ export const EXPORT_FORMATS = ['jpeg', 'png', 'tiff', 'webp'] as const
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS)
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 
+/** JPEG / WebP quality: its bounds and default, for exports, the CLI and the settings. */
+export const QUALITY_MIN = 1
+export const QUALITY_MAX = 100
+export const QUALITY_DEFAULT = 92
+export const QualitySchema = z.number().int().min(QUALITY_MIN).max(QUALITY_MAX)
+
 /** Tokens a naming pattern may use; anything else in braces is refused. */
 export const NAMING_TOKENS = ['name', 'model', 'date', 'index'] as const
 export type NamingToken = (typeof NAMING_TOKENS)[number]
@@ -48,7 +54,7 @@ export const TiffBitDepthSchema = z.union([z.literal(8), z.literal(16)])
 export const ExportDefaultsSchema = z.strictObject({
   format: ExportFormatSchema.default('jpeg'),
   /** JPEG / WebP quality. */
-  quality: z.number().int().min(1).max(100).default(92),
+  quality: QualitySchema.default(QUALITY_DEFAULT),
   /** TIFF only: 8 or 16 bits per channel. */
   tiffBitDepth: TiffBitDepthSchema.default(8),
   naming: NamingPatternSchema.default('{name}-{model}'),
@@ -88,7 +94,7 @@ export const SettingsPatchSchema = z.strictObject({
   export: z
     .strictObject({
       format: ExportFormatSchema.optional(),
-      quality: z.number().int().min(1).max(100).optional(),
+      quality: QualitySchema.optional(),
       tiffBitDepth: TiffBitDepthSchema.optional(),
       naming: NamingPatternSchema.optional(),
       sideBySide: z.boolean().optional()

@@ -9,6 +9,7 @@ import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
 import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
 import { MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../../main/pipeline/workingSize'
+import { QUALITY_MAX, QUALITY_MIN } from '../../shared/settings'
 import { colorizeUsage, UsageError } from '../usage'
 import { numberBetween, wholeNumberBetween } from '../options'
 
@@ -55,7 +56,7 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
     {
       workingSize: numberBetween('size', values.size, MIN_WORKING_SIZE, MAX_WORKING_SIZE),
       intensity: numberBetween('intensity', values.intensity, 0, 4),
-      quality: numberBetween('quality', values.quality, 1, 100),
+      quality: wholeNumberBetween('quality', values.quality, QUALITY_MIN, QUALITY_MAX),
       format: values.format as OutputFormat | undefined,
       recolor: values.recolor,
       overwrite: values.overwrite,

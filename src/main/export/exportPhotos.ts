@@ -5,7 +5,7 @@ import { basename, extname, isAbsolute, join, resolve } from 'node:path'
 import type { ExportRequest, ExportResultDto } from '../../shared/api/schemas'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { Photo, Project, Result } from '../catalog/types'
-import { FORMAT_EXTENSIONS } from '../imaging/photoWriter'
+import { encodeAs, FORMAT_EXTENSIONS } from '../imaging/encoders'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { isInside } from '../versions/versions'
 import { applyNamingPattern } from './namingPattern'
@@ -154,18 +154,9 @@ function exportImage(versionFile: string, format: ExportRequest['format']): Shar
   return format === 'jpeg' ? image.flatten({ background: '#ffffff' }) : image
 }
 
-function encode(image: Sharp, request: ExportRequest): Sharp {
-  const { quality } = request
-  switch (request.format) {
-    case 'jpeg':
-      return image.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' })
-    case 'png':
-      return image.png({ compressionLevel: 6 })
-    case 'webp':
-      return image.webp({ quality })
-    case 'tiff':
-      return (request.tiffBitDepth === 16 ? image.toColourspace('rgb16') : image).tiff({ compression: 'lzw' })
-  }
+function encode(image: Sharp, { format, quality, tiffBitDepth }: ExportRequest): Sharp {
+  const sixteenBits = format === 'tiff' && tiffBitDepth === 16
+  return encodeAs(sixteenBits ? image.toColourspace('rgb16') : image, { format, quality })
 }
 
 /**

@@ -7,17 +7,11 @@ import type { LabImage, PhotoInfo } from './photoReader'
 import { writeVipsSrgb } from './vipsFile'
 import { labToSrgb16, labToSrgb8 } from './labToSrgb'
 import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
+import { encodeAs, OUTPUT_FORMATS, type EncoderSettings, type OutputFormat } from './encoders'
 
-export const OUTPUT_FORMATS = ['jpeg', 'png', 'tiff', 'webp'] as const
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+export { FORMAT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from './encoders'
 
-export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' }
-
-export interface EncodeOptions {
-  format: OutputFormat
-  /** JPEG / WebP quality, 1..100. */
-  quality?: number
-}
+export type EncodeOptions = Omit<EncoderSettings, 'pngLevel'>
 
 /** The output format for a photo when the user did not choose one: the input's own, if we can write it. */
 export function defaultOutputFormat(inputFormat: string): OutputFormat {
@@ -44,17 +38,7 @@ export function keepsSixteenBits(original: Pick<PhotoInfo, 'depth'>, format: Out
 const WIDE_PNG_LEVEL = 0
 
 function encode(image: Sharp, options: EncodeOptions, wide: boolean): Sharp {
-  const quality = options.quality ?? 92
-  switch (options.format) {
-    case 'jpeg':
-      return image.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' })
-    case 'png':
-      return image.png({ compressionLevel: wide ? WIDE_PNG_LEVEL : 6 })
-    case 'tiff':
-      return image.tiff({ compression: 'lzw' })
-    case 'webp':
-      return image.webp({ quality })
-  }
+  return encodeAs(image, { ...options, pngLevel: wide ? WIDE_PNG_LEVEL : undefined })
 }
 
 /**

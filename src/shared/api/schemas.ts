@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { UserFolderSchema } from './userFolder'
 import { ModelCardSchema } from '../modelCard'
-import { ExecutionProviderSettingSchema, ExportFormatSchema, NamingPatternSchema, TiffBitDepthSchema } from '../settings'
+import { ExecutionProviderSettingSchema, ExportFormatSchema, NamingPatternSchema, QUALITY_DEFAULT, QualitySchema, TiffBitDepthSchema } from '../settings'
 
 /**
  * Payload schemas shared by every side of the API (main, preload, renderer, web host).
@@ -227,7 +227,7 @@ export const ExportRequestSchema = z.strictObject({
   /** The folder the user chose (absolute). Created if it does not exist. */
   folder: UserFolderSchema,
   format: ExportFormatSchema,
-  quality: z.number().int().min(1).max(100).default(92),
+  quality: QualitySchema.default(QUALITY_DEFAULT),
   /** TIFF only. */
   tiffBitDepth: TiffBitDepthSchema.default(8),
   /** File name without extension; tokens {name} {model} {date} {index}. */
