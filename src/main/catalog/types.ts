@@ -1,5 +1,7 @@
 import type { ColourClass } from '../color/colourClass'
+import type { z } from 'zod'
 import type { ModelCard } from '../../shared/modelCard'
+import type { JobItemStatusSchema, JobStatusSchema, PhotoFilterSchema, PhotoSortSchema } from '../../shared/api/schemas'
 
 /** Catalog records as the rest of the app sees them (camelCase, parsed JSON, booleans); never raw rows. */
 
@@ -64,8 +66,9 @@ export interface CatalogModel {
   updatedAt: string
 }
 
-export type JobStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
-export type JobItemStatus = 'queued' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled'
+/** The states of jobs and their items: the contract's (one list, shown as they are stored). */
+export type JobStatus = z.infer<typeof JobStatusSchema>
+export type JobItemStatus = z.infer<typeof JobItemStatusSchema>
 
 export interface Job {
   id: number
@@ -93,8 +96,8 @@ export interface JobItem {
 export type JobCounts = Record<JobItemStatus | 'total', number>
 
 /** Library filters: by colour class, or by what colorizing did ('done': has a finished version; 'failed': unreadable or last version failed). */
-export type PhotoFilter = 'all' | 'bw' | 'toned' | 'colour' | 'done' | 'failed'
-export type PhotoSort = 'name' | 'date'
+export type PhotoFilter = z.infer<typeof PhotoFilterSchema>
+export type PhotoSort = z.infer<typeof PhotoSortSchema>
 
 export interface PhotoQuery {
   projectId: number

@@ -4,15 +4,17 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { FinetuneOptionsSchema } from './finetuneOptions'
 import { NotFoundError } from '../domainErrors'
+import { FINETUNE_FINAL_STATES, FINETUNE_STATES } from '../../shared/api/finetuneMethods'
 
 /** A job id with no readable job.json. */
 export class FinetuneJobNotFoundError extends NotFoundError {}
 
-export const JOB_STATES = ['queued', 'preparing', 'training', 'paused', 'exporting', 'done', 'failed', 'cancelled'] as const
+/** A job's states: the contract's list (job.json stores them as the API shows them). */
+export const JOB_STATES = FINETUNE_STATES
 export type JobState = (typeof JOB_STATES)[number]
 /** States in which a process is (or should be) working on the job. */
 export const ACTIVE_STATES: readonly JobState[] = ['queued', 'preparing', 'training', 'exporting']
-export const FINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled']
+export const FINAL_STATES = FINETUNE_FINAL_STATES
 
 const Scores = z.object({
   psnr: z.union([z.number(), z.string()]),
