@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
+import { plainModelName } from '../../../shared/api/modelNames'
 import { API_METHODS } from '../../../shared/api/contract'
 import { describeInvalidCall } from '../../../shared/api/plainWords'
 import { DETAIL_DEFAULT, DETAIL_MAX, INTENSITY_DEFAULT, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
@@ -51,6 +52,12 @@ export const useJobsStore = defineStore('jobs', () => {
     models.value = await api.listModels()
     jobs.value = await api.listJobs({})
     await Promise.all(jobs.value.slice(0, 5).filter((j) => j.counts.failed > 0).map((j) => loadFailures(j.id)))
+  }
+
+  /** A model's name for people (its id when it is not installed). */
+  function modelName(id: string): string {
+    const model = models.value.find((m) => m.id === id)
+    return model ? plainModelName(model) : id
   }
 
   /** Reloads the installed models (e.g. after a fine-tune installed a new one). */
@@ -134,7 +141,7 @@ export const useJobsStore = defineStore('jobs', () => {
 
   return {
     jobs, progress, failures, models, choices, detailLimit, runningPhotoIds, error, notice,
-    load, refreshModels, colorize, review, dismissNotice: () => (notice.value = null),
+    load, refreshModels, modelName, colorize, review, dismissNotice: () => (notice.value = null),
     pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob')
   }
 })
