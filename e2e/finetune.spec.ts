@@ -76,6 +76,9 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     await expect.poll(() => page.getByTestId('finetune-skipped').textContent()).toContain('old-scan.png: black-and-white or near-grey')
     await expect.poll(() => page.getByTestId('finetune-environment').getAttribute('data-ok'), { timeout: 60_000 }).toBe('true')
     expect(await page.getByTestId('finetune-name').inputValue()).toBe('flowers in colour')
+    // A small collection: the form says what the minimum steps are, and that it will change the model little.
+    await expect.poll(() => page.getByTestId('finetune-min-steps').textContent()).toMatch(/at least \d+ training steps for \d+ photos/)
+    await expect.poll(() => page.getByTestId('finetune-few-photos').textContent()).toContain('the model will change little')
     await shot('1-check')
   })
 
@@ -100,7 +103,16 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     expect(Number(await job().getByTestId('finetune-chart').getAttribute('data-heldout-points'))).toBeGreaterThanOrEqual(1)
     const preview = job().getByTestId('finetune-preview')
     await expect.poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0)
+    // One final state, the outcome in words, and what the figures mean.
+    expect(await job().getByTestId('finetune-phase').textContent()).toMatch(/^done/)
+    await expect.poll(() => job().getByTestId('finetune-outcome').textContent()).toMatch(/^Colours .*your photos.* on \d+ photos? of your collection it never saw\.$/)
+    await job().getByTestId('finetune-meaning').locator('summary').click()
+    expect(await job().getByTestId('finetune-meaning').textContent()).toContain('Colour difference (CIEDE2000, lower is better)')
     await shot('3-done')
+    // The loss chart is kept with the job: after a reload it still has its training loss.
+    await page.reload()
+    await page.getByTestId('nav-finetune').click()
+    await expect.poll(async () => Number(await job().getByTestId('finetune-chart').getAttribute('data-train-points')), { timeout: 20_000 }).toBeGreaterThanOrEqual(1)
   }, 600_000)
 
   it('the new model is in the library\'s model list, and "Colorize selected photos with it" uses it', async () => {
@@ -113,7 +125,7 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     await expect.poll(() => page.getByTestId('model-select').inputValue(), { timeout: 20_000 }).toBe(modelId)
     const colorizeJob = page.getByTestId('job').first()
     await expect.poll(() => colorizeJob.getAttribute('data-status'), { timeout: 120_000 }).toBe('done')
-    expect(await colorizeJob.textContent()).toContain(modelId)
+    expect(await colorizeJob.textContent()).toContain('Flowers (UI test)') // the model by its name; its id in the title
     await shot('4-library')
   })
 })

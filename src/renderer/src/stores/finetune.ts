@@ -110,6 +110,7 @@ export const useFinetuneStore = defineStore('finetune', () => {
   api.onEvent('finetuneFinished', (f) => {
     upsert(f.job)
     progress.delete(f.jobId)
+    warnings.delete(f.jobId) // the card's one final state says how it ended
     // The new model joins the model list of the library's colorize options.
     if (f.state === 'done') void useJobsStore().refreshModels()
   })
