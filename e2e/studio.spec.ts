@@ -60,6 +60,21 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
+/** How many rows each library toolbar takes (its controls' tops, 12 px apart or more). */
+const TOOLBAR_ROWS_SCRIPT = `[...document.querySelectorAll('.library .toolbar')].map((bar) => {
+  const tops = [...bar.querySelectorAll('button, select, input')].filter((el) => el.offsetParent !== null)
+    .map((el) => el.getBoundingClientRect().top).sort((a, b) => a - b)
+  return 1 + tops.filter((top, i) => i > 0 && top - tops[i - 1] > 12).length
+})`
+
+/** The grid's width and its cells' pitch (a cell and a gap: the first cell starts half a gap in). */
+const GRID_PITCH_SCRIPT = `(() => {
+  const grid = document.querySelector('[data-testid="photo-grid"]')
+  const slot = grid.querySelector('.slot').getBoundingClientRect()
+  const inset = slot.left - grid.getBoundingClientRect().left
+  return { width: grid.clientWidth, pitch: slot.width + 2 * inset }
+})()`
+
 /** Where the (upright, portrait) image lies on screen, and where the divider and the original's clip are. */
 const SLIDER_SCRIPT = `(() => {
   const img = document.querySelector('[data-testid="compare-pane"]:not(.overlay) img')
@@ -136,6 +151,26 @@ describe('the studio in the browser', () => {
     await expect.poll(() => page.locator('[data-testid="photo-cell"][data-has-thumbnail="true"]').count(), { timeout: 60_000 }).toBe(3)
     await expect.poll(() => page.getByTestId('photo-count').textContent()).toContain('3 photos')
     await shot('1-library')
+  })
+
+  it('fits a 1024×700 window: no toolbar wraps to three rows, the sidebar folds away, the grid fills the width', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 })
+    try {
+      const rows = () => page.evaluate<number[]>(TOOLBAR_ROWS_SCRIPT)
+      await expect.poll(rows).toEqual([1, 2]) // filters and sort; the colorize options, then the actions
+      await shot('1a-1024')
+      await page.getByTestId('sidebar-toggle').click()
+      expect(await page.getByTestId('sidebar').count()).toBe(0)
+      expect((await rows()).every((n) => n <= 2)).toBe(true)
+      // The columns share the grid's whole width: no strip is left on the right.
+      const { width, pitch } = await page.evaluate<{ width: number; pitch: number }>(GRID_PITCH_SCRIPT)
+      expect(Math.abs(width - Math.round(width / pitch) * pitch)).toBeLessThan(1.5)
+      await shot('1b-sidebar-folded')
+    } finally {
+      if ((await page.getByTestId('sidebar').count()) === 0) await page.getByTestId('sidebar-toggle').click()
+      await page.setViewportSize({ width: 1280, height: 800 })
+    }
+    await expect.poll(() => page.getByTestId('sidebar').count()).toBe(1)
   })
 
   it('colorizes two photos: progress reaches 100%, counts and thumbnails change as each photo finishes', async () => {
