@@ -7,7 +7,7 @@ import type { CatalogStore } from '../catalog/catalogStore'
 import type { Photo, Project, Result } from '../catalog/types'
 import { encodeAs, FORMAT_EXTENSIONS } from '../imaging/encoders'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
-import { isInside } from '../versions/versions'
+import { isWithin } from '../files/pathContainment'
 import { applyNamingPattern } from './namingPattern'
 import { FileExistsError, ProtectedFileError, writeExportFile } from './exportFile'
 import { realFolder } from '../files/fileIdentity'
@@ -139,7 +139,7 @@ async function refuseArchiveFolder(store: CatalogStore, folder: string): Promise
   const target = await realFolder(folder)
   for (const project of store.listProjects()) {
     const root = await realFolder(project.root)
-    if (target === root || isInside(root, target)) {
+    if (isWithin(root, target)) {
       throw new ExportRefusedError(
         `${folder} is inside the archive folder of project "${project.name}"; choose another folder (or allow writing into the archive explicitly)`
       )

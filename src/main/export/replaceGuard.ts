@@ -4,7 +4,7 @@ import type { CatalogStore } from '../catalog/catalogStore'
 import { isRecordedExport, originalsOfSize } from '../catalog/fileRecords'
 import { existingFile, realFolder, type ExistingFile } from '../files/fileIdentity'
 import type { Project } from '../catalog/types'
-import { isInside } from '../versions/versions'
+import { isWithin } from '../files/pathContainment'
 
 /**
  * Which existing files an export may replace. Never an original photo of any project (the same file
@@ -59,7 +59,7 @@ function isVersionFile(store: CatalogStore, paths: string[]): boolean {
 async function projectHolding(store: CatalogStore, real: string): Promise<Project | undefined> {
   for (const project of store.listProjects()) {
     const root = await realFolder(project.root)
-    if (real === root || isInside(root, real)) return project
+    if (isWithin(root, real)) return project
   }
   return undefined
 }

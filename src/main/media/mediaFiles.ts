@@ -2,13 +2,14 @@ import sharp from 'sharp'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { extname, isAbsolute, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../../shared/api/transport'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { FinetuneService } from '../training/finetuneJob'
 import { MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { ThumbnailCache } from '../library/thumbnailCache'
+import { isWithin } from '../files/pathContainment'
 
 /**
  * Images the UI shows, by id: a photo's thumbnail, a version's output (or its thumbnail), a photo's original. Both
@@ -54,16 +55,10 @@ export function parseMediaRequest(kind: string, id: string): MediaRequest | unde
   return { kind, id: Number(id) }
 }
 
-/** True when `child` is `parent` itself or lies below it (lexically). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child)
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))
-}
-
-/** Like isInside, after resolving symbolic links on both sides (false when either does not exist). */
+/** Like isWithin, after resolving symbolic links on both sides (false when either does not exist). */
 async function isReallyInside(parent: string, child: string): Promise<boolean> {
   try {
-    return isInside(await realpath(parent), await realpath(child))
+    return isWithin(await realpath(parent), await realpath(child))
   } catch {
     return false
   }
@@ -109,7 +104,7 @@ export async function findMedia(sources: MediaSources, request: MediaRequest): P
       const project = photo && store.getProject(photo.projectId)
       if (!photo || !project || photo.status !== 'present') return undefined
       const path = resolve(project.root, photo.relativePath)
-      if (!isInside(project.root, path) || !(await isReallyInside(project.root, path))) return undefined
+      if (!isWithin(project.root, path) || !(await isReallyInside(project.root, path))) return undefined
       return fileMedia(path)
     }
   }

@@ -1,7 +1,7 @@
 import { readdir, rm, rmdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
-import { isInside } from './versions'
+import { isBelow } from '../files/pathContainment'
 
 /**
  * What a crash can leave in the versions folder (`<versions>/<project>/<photo>/<result>.png`): the
@@ -37,7 +37,7 @@ export async function versionsSize(store: CatalogStore, versionsDir: string): Pr
     .prepare<[], { path: string }>("SELECT output_path AS path FROM results WHERE status = 'done' AND output_path IS NOT NULL")
     .all()
   for (const { path } of paths) {
-    if (!isInside(versionsDir, path)) continue
+    if (!isBelow(versionsDir, path)) continue
     const info = await stat(path).catch(() => undefined)
     if (!info?.isFile()) continue
     total.files++

@@ -1,17 +1,11 @@
 import { rm } from 'node:fs/promises'
-import { isAbsolute, relative, resolve } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { Result } from '../catalog/types'
+import { isBelow } from '../files/pathContainment'
 
 /** A version operation the caller asked for that cannot be done (the API answers bad_request). */
 export class VersionError extends Error {}
 export class VersionNotFoundError extends Error {}
-
-/** True when `file` lies inside `dir` (never `dir` itself, never outside through `..`). */
-export function isInside(dir: string, file: string): boolean {
-  const rel = relative(resolve(dir), resolve(file))
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
-}
 
 /** Makes a finished version its photo's preferred one, or clears the choice (`versionId` null). */
 export function setPreferredVersion(store: CatalogStore, photoId: number, versionId: number | null): void {
@@ -33,6 +27,6 @@ export async function deleteVersion(store: CatalogStore, versionsDir: string, ve
   if (!version) throw new VersionNotFoundError(`no version ${versionId}`)
   if (version.status === 'pending') throw new VersionError(`version ${versionId} is being made; cancel its job first`)
   store.deleteResult(versionId)
-  if (version.outputPath && isInside(versionsDir, version.outputPath)) await rm(version.outputPath, { force: true })
+  if (version.outputPath && isBelow(versionsDir, version.outputPath)) await rm(version.outputPath, { force: true })
   return version
 }

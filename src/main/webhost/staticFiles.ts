@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
-import { isInside } from '../media/mediaFiles'
+import { isWithin } from '../files/pathContainment'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -61,10 +61,10 @@ export async function resolveStaticFile(rootDir: string, pathname: string): Prom
   const segments = safeSegments(pathname)
   if (!segments) return undefined
   const path = join(rootDir, ...(segments.length ? segments : ['index.html']))
-  if (!isInside(rootDir, path)) return undefined
+  if (!isWithin(rootDir, path)) return undefined
   try {
     const [realRoot, realPath] = await Promise.all([realpath(rootDir), realpath(path)])
-    if (!isInside(realRoot, realPath)) return undefined
+    if (!isWithin(realRoot, realPath)) return undefined
     const info = await stat(realPath)
     if (!info.isFile()) return undefined
     return { path: realPath, size: info.size, contentType: contentTypeFor(realPath) }
