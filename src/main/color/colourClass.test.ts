@@ -1,8 +1,9 @@
 import { describe, it, expect } from 'vitest'
 import { chromaStats } from './colourClass'
 
-function labImage(pixels: [number, number][]): Float32Array {
-  return new Float32Array(pixels.flatMap(([a, b]) => [50, a, b]))
+/** Lab pixels from (a, b) at L 50, or from (L, a, b). */
+function labImage(pixels: ([number, number] | [number, number, number])[]): Float32Array {
+  return new Float32Array(pixels.flatMap((p) => (p.length === 3 ? p : [50, ...p])))
 }
 
 /** A deterministic noise in [-amplitude, amplitude] (scanner grain, JPEG). */
@@ -11,12 +12,16 @@ function noise(seed: number, amplitude: number): number {
   return (x - Math.floor(x) - 0.5) * 2 * amplitude
 }
 
-/** Chroma at one hue angle (degrees) that grows from the highlights to the shadows, with grain. */
-function tonedGradient(hueDeg: number, maxChroma: number, count = 2000): [number, number][] {
+/**
+ * A toned print from the highlights to the shadows: one hue angle (degrees), its chroma set by the
+ * density (strongest in the mid-tones), unevenly toned (±10 %), with grain.
+ */
+function tonedGradient(hueDeg: number, maxChroma: number, count = 2000): [number, number, number][] {
   const hue = (hueDeg * Math.PI) / 180
   return Array.from({ length: count }, (_, i) => {
-    const chroma = (maxChroma * i) / (count - 1)
-    return [chroma * Math.cos(hue) + noise(i, 1.5), chroma * Math.sin(hue) + noise(i + 7919, 1.5)]
+    const density = i / (count - 1)
+    const chroma = maxChroma * 4 * density * (1 - density) * (1 + noise(i + 17, 0.1))
+    return [95 - 85 * density, chroma * Math.cos(hue) + noise(i, 1.5), chroma * Math.sin(hue) + noise(i + 7919, 1.5)]
   })
 }
 
@@ -35,9 +40,21 @@ describe('chromaStats', () => {
   })
 
   it('calls a strong sepia gradient toned: chroma varies, the hue does not', () => {
-    const stats = chromaStats(labImage(tonedGradient(70, 32)), 3)
-    expect(stats.spread).toBeGreaterThan(7)
+    const stats = chromaStats(labImage(tonedGradient(70, 40)), 3)
+    expect(stats.spread).toBeGreaterThan(7) // the old rule ("spread under 7") called this colour
     expect(stats.kind).toBe('toned')
+  })
+
+  it('calls a warm colour photo colour though its hues are all warm: its colour does not follow the lightness', () => {
+    // Skin, wood, a brown dog: hues between 40° and 80°, each thing its own colour at any lightness.
+    const warm = Array.from({ length: 2000 }, (_, i) => {
+      const hue = ((40 + 40 * (noise(i, 0.5) + 0.5)) * Math.PI) / 180
+      const chroma = 8 + 20 * (noise(i + 3, 0.5) + 0.5)
+      return [20 + (i % 70), chroma * Math.cos(hue), chroma * Math.sin(hue)] as [number, number, number]
+    })
+    const stats = chromaStats(labImage(warm), 3)
+    expect(stats.offHueFraction).toBeLessThan(0.05)
+    expect(stats.kind).toBe('colour')
   })
 
   it('calls cyanotype and selenium prints toned', () => {
