@@ -1,4 +1,4 @@
-import { dirname, join, resolve, sep } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { z } from 'zod'
 import {
   API_EVENTS,
@@ -21,7 +21,8 @@ import type { InstalledModel } from '../../shared/modelCard'
 import type { ThumbnailCache } from '../library/thumbnailCache'
 import { LibraryWork } from './libraryWork'
 import { libraryHandlers } from './libraryHandlers'
-import { FOLDER_PARAMS, WEB_HOST, type HostIntegration } from './hostIntegration'
+import type { HostIntegration } from './hostIntegration'
+import { guardFolderParams, hostHandlers, type PickedFolders } from './hostHandlers'
 import { ColorizeQueue } from '../jobs/colorizeQueue'
 import { forwardQueueEvents } from './queueEvents'
 import type { SpawnWorker } from '../jobs/colorizeWorkerClient'
@@ -36,7 +37,6 @@ import { finetuneHandlers, forwardFinetuneEvents } from './finetuneHandlers'
 import type { FinetuneService } from '../training/finetuneJob'
 import { removeAbandonedExportFiles } from '../export/exportFile'
 import { removeAbandonedScratch } from '../files/scratch'
-import { refuseSpecialFolder } from './folderChecks'
 
 export interface ApiServiceOptions {
   store: CatalogStore
@@ -78,7 +78,7 @@ export class ApiService {
   private readonly queue: ColorizeQueue
   private readonly stopFinetuneEvents: () => void
   /** Folders the user picked in the native dialog during this session (see HostIntegration.onlyPickedFolders). */
-  private readonly pickedFolders = new Set<string>()
+  private readonly pickedFolders: PickedFolders = new Set()
 
   constructor(private readonly options: ApiServiceOptions) {
     const { store } = options
@@ -127,19 +127,7 @@ export class ApiService {
       queueThumbnails: (projectId) => this.library.queueThumbnails(projectId)
     }
     this.handlers = {
-      // ---- host (see hostIntegration.ts) ----
-      getCapabilities: async () => {
-        const host = options.host ?? WEB_HOST
-        return { transport: host.transport, folderPicker: host.pickFolder !== undefined }
-      },
-      pickFolder: async ({ purpose }) => {
-        const pick = (options.host ?? WEB_HOST).pickFolder
-        if (!pick) throw new ApiError('bad_request', 'no native folder picker here: type the folder path instead')
-        const folder = await pick(purpose)
-        if (folder) this.pickedFolders.add(resolve(folder))
-        return { folder }
-      },
-      // ---- one module per area ----
+      ...hostHandlers(options.host, this.pickedFolders),
       ...libraryHandlers(studio, this.library),
       ...jobHandlers(studio),
       ...versionHandlers(studio),
@@ -148,36 +136,8 @@ export class ApiService {
       ...settingsHandlers(studio),
       ...finetuneHandlers({ service: options.finetune?.service, models: options.models, python: options.finetune?.python })
     }
-    // Every folder the UI gives (found from the contract): never a special system folder such as /proc;
-    // in Electron, only folders the user picked.
-    for (const { method, keys } of FOLDER_PARAMS) {
-      const handler = this.handlers[method] as (params: Record<string, unknown>) => Promise<never>
-      ;(this.handlers as Record<string, unknown>)[method] = async (params: Record<string, unknown>) => {
-        for (const key of keys) {
-          const folder = params[key]
-          if (typeof folder !== 'string') continue // left out (or null: the default folder)
-          if (options.host?.onlyPickedFolders && key === 'cacheDir') this.requirePickedFolder(folder, settings.get().cacheDir)
-          else if (options.host?.onlyPickedFolders) this.requireChosenFolder(folder)
-          await refuseSpecialFolder(folder)
-        }
-        return handler(params)
-      }
-    }
+    guardFolderParams(this.handlers, { host: options.host, picked: this.pickedFolders, settings, store })
     this.stopFinetuneEvents = options.finetune ? forwardFinetuneEvents(options.finetune.service, emit, options.progressIntervalMs) : () => undefined
-  }
-
-  /** The cache folder: one picked in the dialog during this session, or the one already set. */
-  private requirePickedFolder(folder: string, current: string | null): void {
-    const target = resolve(folder)
-    if (this.pickedFolders.has(target) || (current !== null && resolve(current) === target)) return
-    throw new ApiError('bad_request', `choose ${target} with Browse… first: the app only uses folders you picked`)
-  }
-
-  private requireChosenFolder(folder: string): void {
-    const target = resolve(folder)
-    const roots = [...this.pickedFolders, ...this.options.store.listProjects().map((project) => resolve(project.root))]
-    if (roots.some((root) => target === root || target.startsWith(root + sep))) return
-    throw new ApiError('bad_request', `choose ${target} with Browse… first: the app only uses folders you picked`)
   }
 
   /** Subscribes to every event stream; returns the unsubscribe function. */
