@@ -1,5 +1,4 @@
 import {
-  API_METHODS,
   type ApiEventName,
   type ApiEventPayload,
   type ApiClient,
@@ -7,6 +6,7 @@ import {
   type ApiParams,
   type ApiResult
 } from '../../../shared/api/contract'
+import { API_METHOD_NAMES } from '../../../shared/api/names'
 import { createElectronTransport } from './electronTransport'
 import type { ApiTransport, ConnectionStatus } from './transport'
 import { createWebSocketTransport } from './webSocketTransport'
@@ -40,20 +40,30 @@ export function defaultTransport(): ApiTransport {
   return typeof window !== 'undefined' && window.koalarize ? createElectronTransport(window.koalarize) : createWebSocketTransport()
 }
 
-const RESERVED = new Set(['transport', 'onEvent', 'onConnection', 'close'])
+/** The client's own functions, besides the contract's methods. */
+const CLIENT_FUNCTIONS = ['onEvent', 'onConnection', 'close'] as const
+
+/**
+ * Whether an object is a whole client: every member and every contract method a function (what a call
+ * resolves with is checked where it is made: the service validates each result against the contract).
+ */
+function isKoalarizeClient(client: object): client is KoalarizeClient {
+  const isFunction = (name: string): boolean => typeof Reflect.get(client, name) === 'function'
+  return API_METHOD_NAMES.every(isFunction) && CLIENT_FUNCTIONS.every(isFunction) && typeof Reflect.get(client, 'transport') === 'string'
+}
 
 /** The typed API client, generated from the contract's method names (new methods need no change here). */
 export function createApiClient(transport: ApiTransport = defaultTransport()): KoalarizeClient {
-  const methods: Record<string, (params?: unknown) => Promise<unknown>> = {}
-  for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
-    if (RESERVED.has(method)) throw new Error(`contract method ${method} clashes with a client member`)
-    methods[method] = (params?: unknown) => transport.call(method, params ?? {})
-  }
-  return {
-    ...(methods as unknown as ApiMethods),
+  const client: Record<string, unknown> = {
     transport: transport.kind,
-    onEvent: (name, handler) => transport.subscribe(name, handler as (payload: unknown) => void),
-    onConnection: (listener) => transport.onStatus(listener),
+    onEvent: (name: ApiEventName, handler: (payload: unknown) => void) => transport.subscribe(name, handler),
+    onConnection: (listener: (status: ConnectionStatus) => void) => transport.onStatus(listener),
     close: () => transport.close()
   }
+  for (const method of API_METHOD_NAMES) {
+    if (method in client) throw new Error(`contract method ${method} clashes with a client member`)
+    client[method] = (params?: unknown) => transport.call(method, params ?? {})
+  }
+  if (!isKoalarizeClient(client)) throw new Error('the API client lacks a member or a contract method')
+  return client
 }

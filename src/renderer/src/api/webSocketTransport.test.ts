@@ -146,7 +146,7 @@ describe('createApiClient', () => {
       onStatus: () => () => undefined,
       close: () => undefined
     })
-    for (const method of Object.keys(API_METHODS)) expect(typeof (client as unknown as Record<string, unknown>)[method], method).toBe('function')
+    for (const method of Object.keys(API_METHODS)) expect(typeof Reflect.get(client, method), method).toBe('function')
     expect(await client.listProjects()).toBe('listProjects')
     await client.listPhotos({ projectId: 4 })
     expect(calls).toEqual([
