@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeGreyJpegWithMetadata, writeGreyPng, writeSepiaWebp, writeTruncatedJpeg } from '../tests/fixtures/photos'
+import { writeAutochromePng, writeGreyJpegWithMetadata, writeGreyPng, writeSepiaWebp, writeTruncatedJpeg } from '../tests/fixtures/photos'
 import { launchStudio, STUDIO_TARGET, type Studio } from './launchStudio'
 
 /**
@@ -316,6 +316,26 @@ describe('the studio in the browser', () => {
     await shot('8-failed')
     await page.getByTestId('job-notice-review').click() // no results: the failures are shown
     await expect.poll(() => page.getByTestId('photo-count').textContent()).toContain('1 photos')
+  })
+
+  it('keeps an autochrome\'s colours: faded colour in several hues is colour, not toned, and is not recoloured', async () => {
+    await writeAutochromePng(join(archive, 'autochrome.png'))
+    await page.getByTestId('open-folder-input').fill(archive)
+    await page.getByTestId('open-folder').click() // rescans
+    await page.getByTestId('filter-all').click()
+    await expect.poll(() => cells().count(), { timeout: 60_000 }).toBe(5)
+    await page.getByTestId('filter-colour').click()
+    await expect.poll(() => page.getByTestId('photo-count').textContent()).toContain('1 photos')
+    const autochrome = cells().first()
+    expect(await autochrome.locator('.name').textContent()).toBe('autochrome.png')
+    expect(await autochrome.locator('.kind').textContent()).toBe('colour')
+    await page.keyboard.press('Escape')
+    await autochrome.click()
+    await page.getByTestId('colorize-selected').click()
+    await expect.poll(() => page.getByTestId('job-notice').textContent(), { timeout: 120_000 }).toContain('Nothing colorized: the photo is already in colour.')
+    expect(await autochrome.getAttribute('data-shows')).toBe('original')
+    await shot('9-autochrome-kept')
+    await page.getByTestId('filter-all').click()
   })
 
   it('removes the project from the library after saying in plain words that its folder stays as it is', async () => {
