@@ -6,9 +6,11 @@
  * CLI's two photos in flight, threads split between them). Its worker is started and its model loaded by
  * a one-photo job first, so the figures are the queue's steady pace; the CLI's include its start (~0.5 s).
  *
- *   npm run bench:queue -- [--photos 8] [--megapixels 12] [--runs 1]
+ * Each run measures all four side by side; the ratios are taken within a run, then their median is given.
+ *
+ *   npm run bench:queue -- [--photos 8] [--megapixels 12] [--runs 3]
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -27,7 +29,7 @@ const { values } = parseArgs({
   options: {
     photos: { type: 'string', default: '8' },
     megapixels: { type: 'string', default: '12' },
-    runs: { type: 'string', default: '1' }
+    runs: { type: 'string', default: '3' }
   }
 })
 
@@ -67,14 +69,30 @@ async function openStudio(dir: string, scans: string, concurrency: number): Prom
   return { api, store, projectId: project.id, photoIds, finished }
 }
 
-/** Seconds from creating a colorize job for these photos to its end. */
-async function timeJob(studio: Studio, photoIds: number[]): Promise<number> {
+/** CPU seconds used so far by this process's colorize workers (Linux /proc; 0 elsewhere). */
+async function workersCpuSeconds(): Promise<number> {
+  let ticks = 0
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // after "pid (name) ": state, ppid, …
+    if (Number(fields[1]) !== process.pid) continue
+    if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('colorizeWorker')) continue
+    ticks += Number(fields[11]) + Number(fields[12]) // utime, stime
+  }
+  return ticks / 100 // USER_HZ
+}
+
+/** Wall seconds from creating a colorize job for these photos to its end, and its worker's CPU seconds. */
+async function timeJob(studio: Studio, photoIds: number[]): Promise<{ wall: number; cpu: number }> {
+  const cpuBefore = await workersCpuSeconds()
   const started = performance.now()
   const job = await studio.api.invoke('createColorizeJob', { projectId: studio.projectId, photoIds, recolor: true })
   while (!studio.finished.has(job.id)) await new Promise((r) => setTimeout(r, 20))
   const counts = studio.store.jobCounts(job.id)
   if (counts.done !== photoIds.length) throw new Error(`job ${job.id}: ${JSON.stringify(counts)}`)
-  return (performance.now() - started) / 1000
+  const wall = (performance.now() - started) / 1000
+  return { wall, cpu: (await workersCpuSeconds()) - cpuBefore }
 }
 
 async function closeStudio(studio: Studio): Promise<void> {
@@ -96,25 +114,37 @@ async function main(dir: string): Promise<void> {
   await timeJob(now, now.photoIds.slice(0, 1))
 
   const figures = { reference: [] as number[], cli: [] as number[], before: [] as number[], now: [] as number[] }
+  const cpu = { cli: [] as number[], before: [] as number[], now: [] as number[] }
   for (let run = 0; run < Number(values.runs); run++) {
     figures.reference.push((await measureNode(['--input-type=module', '-e', REFERENCE, join(scans, 'scan-1.jpg'), join(dir, 'ref.jpg')], REPO)).cpuSeconds)
-    figures.cli.push((await measureNode([CLI, 'colorize', scans, join(dir, 'cli-out'), '--format', 'png', '--overwrite'], REPO)).wallSeconds / photos)
-    figures.now.push((await timeJob(now, now.photoIds)) / photos)
-    figures.before.push((await timeJob(before, before.photoIds)) / photos)
+    const batch = await measureNode([CLI, 'colorize', scans, join(dir, 'cli-out'), '--format', 'png', '--overwrite'], REPO)
+    figures.cli.push(batch.wallSeconds / photos)
+    cpu.cli.push(batch.cpuSeconds / photos)
+    for (const [name, studio] of [['now', now], ['before', before]] as const) {
+      const job = await timeJob(studio, studio.photoIds)
+      figures[name].push(job.wall / photos)
+      cpu[name].push(job.cpu / photos)
+    }
   }
   await closeStudio(before)
   await closeStudio(now)
 
-  const ref = median(figures.reference)
-  const cli = median(figures.cli)
-  const line = (name: string, perPhoto: number): string =>
-    `  ${name}: ${perPhoto.toFixed(2)} s per photo = ${(perPhoto / ref).toFixed(2)}× the reference's CPU, ${(perPhoto / cli).toFixed(2)}× the CLI batch`
+  const ratios = (of: number[], to: number[]): number => median(of.map((value, run) => value / to[run]!))
+  const line = (name: string, perPhoto: number[]): string =>
+    `  ${name}: ${median(perPhoto).toFixed(2)} s per photo = ${ratios(perPhoto, figures.reference).toFixed(2)}× the reference's CPU, ` +
+    `${ratios(perPhoto, figures.cli).toFixed(2)}× the CLI batch (per run: ${perPhoto.map((v, run) => (v / figures.cli[run]!).toFixed(2)).join(', ')})`
+  const cpuLine = (name: keyof typeof cpu): string =>
+    `    CPU per photo ${median(cpu[name]).toFixed(2)} s = ${ratios(cpu[name], figures.reference).toFixed(2)}× the reference's; ` +
+    `cores busy ${median(cpu[name].map((value, run) => value / figures[name][run]!)).toFixed(2)}`
   console.log(`queue benchmark: ${photos} × ${size.width}x${size.height} (${values.megapixels} MP) grey JPEG scans → PNG, ` +
-    `${cpus().length} CPUs; medians of ${values.runs} run(s), wall time per photo`)
-  console.log(`  reference (fresh node: sharp decode → sRGB JPEG q92 4:4:4): CPU ${ref.toFixed(2)} s`)
-  console.log(line('CLI batch (--format png, whole process)', cli))
-  console.log(line('studio queue, 2 in flight (now)', median(figures.now)))
-  console.log(line('studio queue, 1 at a time (before)', median(figures.before)))
+    `${cpus().length} CPUs; wall time per photo, medians of ${values.runs} run(s)`)
+  console.log(`  reference (fresh node: sharp decode → sRGB JPEG q92 4:4:4): CPU ${median(figures.reference).toFixed(2)} s`)
+  console.log(line('CLI batch (--format png, whole process)', figures.cli))
+  console.log(cpuLine('cli'))
+  console.log(line('studio queue, 2 in flight (now)', figures.now))
+  console.log(cpuLine('now'))
+  console.log(line('studio queue, 1 at a time (before)', figures.before))
+  console.log(cpuLine('before'))
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'koalarize-bench-queue-'))
