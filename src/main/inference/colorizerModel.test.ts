@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { ColorizerModel } from './colorizerModel'
 import { readModelFolder } from '../models/modelRegistry'
+import { maxAbsDiff } from '../../../tests/fixtures/arrays'
 
 const REPO = resolve(import.meta.dirname, '../../..')
 const PYTHON = process.env.KOALARIZE_PYTHON ?? '/usr/bin/python3'
@@ -44,11 +45,6 @@ interface Reference {
   ab: number[]
 }
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let max = 0
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!))
-  return max
-}
 
 describe('exported ONNX model in onnxruntime-node', () => {
   let dir: string

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { ColorizerModel } from './colorizerModel'
 import { readModelFolder } from '../models/modelRegistry'
+import { maxAbsDiff } from '../../../tests/fixtures/arrays'
 import { backboneRoots } from '../models/backbones'
 
 const REPO = resolve(import.meta.dirname, '../../..')
@@ -44,11 +45,6 @@ interface Reference {
   withoutSemantics: number[]
 }
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let max = 0
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!))
-  return max
-}
 
 describe.skipIf(!BUILT && !REQUIRED)('a model with semantics: backbone.onnx then colorizer.onnx in onnxruntime-node', () => {
   let dir: string
