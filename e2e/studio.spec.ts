@@ -116,7 +116,7 @@ describe('the studio in the browser', () => {
 
   it('colorizes two photos: progress reaches 100%, counts and thumbnails change as each photo finishes', async () => {
     await cells().nth(0).click()
-    await cells().nth(1).click()
+    await cells().nth(1).click({ modifiers: ['ControlOrMeta'] }) // adds it, as in a file manager
     await page.getByTestId('detail').fill('64')
     // Everything the queue and the grid show while the job runs, as it changes.
     await page.evaluate(WATCH_JOB_SCRIPT)
@@ -220,7 +220,7 @@ describe('the studio in the browser', () => {
   })
 
   it('exports the selected photos with their size, format and metadata', async () => {
-    await cells().nth(1).click() // the first photo is still selected: now both colorized ones are
+    await cells().nth(1).click({ modifiers: ['ControlOrMeta'] }) // the first photo is still selected: Ctrl-click adds, so both colorized ones are
     await page.getByTestId('export-selected').click()
     await page.getByTestId('export-folder').fill(exportDir)
     await page.getByTestId('export-format').selectOption('png')

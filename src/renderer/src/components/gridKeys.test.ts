@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gridCommand, nextPosition } from './gridKeys'
+import { clickAction, gridCommand, nextPosition } from './gridKeys'
 
 describe('grid keys', () => {
   it('moves by cells and rows within the photos, stopping at the ends', () => {
@@ -21,5 +21,14 @@ describe('grid keys', () => {
     expect([key(' '), key('Enter'), key('Escape'), key('a', { ctrlKey: true }), key('A', { metaKey: true }), key('a')]).toEqual([
       'toggle', 'open', 'clear', 'select-all', 'select-all', undefined
     ])
+  })
+
+  it('maps clicks as file managers do: plain selects one, Ctrl/Cmd adds, Shift a range', () => {
+    const click = (mods: { shiftKey?: boolean; ctrlKey?: boolean; metaKey?: boolean }, anchor = true) =>
+      clickAction({ shiftKey: false, ctrlKey: false, metaKey: false, ...mods }, anchor)
+    expect([click({}), click({ ctrlKey: true }), click({ metaKey: true }), click({ shiftKey: true }), click({ shiftKey: true, ctrlKey: true })]).toEqual([
+      'only', 'toggle', 'toggle', 'range', 'add-range'
+    ])
+    expect(click({ shiftKey: true }, false)).toBe('only') // no photo clicked yet: nothing to range from
   })
 })

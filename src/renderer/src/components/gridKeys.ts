@@ -32,3 +32,16 @@ export function gridCommand(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
   if (event.key === 'Escape') return 'clear'
   return undefined
 }
+
+/**
+ * What a click on a photo does, as in file managers: a plain click selects only that photo,
+ * Ctrl/Cmd-click adds or removes it, Shift-click selects the range from the last clicked photo
+ * (with Ctrl/Cmd too, adds the range to the selection).
+ */
+export type ClickAction = 'only' | 'toggle' | 'range' | 'add-range'
+
+export function clickAction(event: Pick<MouseEvent, 'shiftKey' | 'ctrlKey' | 'metaKey'>, hasAnchor: boolean): ClickAction {
+  const add = event.ctrlKey || event.metaKey
+  if (event.shiftKey && hasAnchor) return add ? 'add-range' : 'range'
+  return add ? 'toggle' : 'only'
+}

@@ -186,10 +186,10 @@ export const useLibraryStore = defineStore('library', () => {
     return ids
   }
 
-  /** Adds the photos between two grid positions to the selection (Shift-click). */
-  async function selectRange(from: number, to: number): Promise<void> {
+  /** Selects the photos between two grid positions (Shift-click); `add` keeps the rest (Ctrl+Shift-click). */
+  async function selectRange(from: number, to: number, add = false): Promise<void> {
     const ids = await idsBetween(from, to)
-    selection.value = new Set([...selection.value, ...ids])
+    selection.value = new Set(add ? [...selection.value, ...ids] : ids)
   }
 
   /** Selects every photo the filter shows (Ctrl/Cmd+A), not only those loaded. */
@@ -202,6 +202,11 @@ export const useLibraryStore = defineStore('library', () => {
     if (next.has(photoId)) next.delete(photoId)
     else next.add(photoId)
     selection.value = next
+  }
+
+  /** A plain click: this photo and no other. */
+  function selectOnly(photoId: number): void {
+    selection.value = new Set([photoId])
   }
 
   function clearSelection(): void {
@@ -236,6 +241,6 @@ export const useLibraryStore = defineStore('library', () => {
   return {
     projects, projectId, project, filter, sort, total, pages, selection, scan, error, imageEpoch,
     loadProjects, reopenLastProject, openFolder, removeProject, selectProject, reload, refreshLoaded, refreshPhoto, patchPhoto, loadPage, photoAt, setFilter, setSort,
-    toggleSelected, selectRange, selectAll, clearSelection, touchImages
+    toggleSelected, selectOnly, selectRange, selectAll, clearSelection, touchImages
   }
 })
