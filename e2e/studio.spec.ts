@@ -236,6 +236,14 @@ describe('the studio in the browser', () => {
     expect(grandma.xmp?.toString()).toContain('koalarize:Colorized="True"')
     const house = await sharp(join(exportDir, 'house-colorized.png')).metadata()
     expect([house.format, house.width, house.height]).toEqual(['png', 100, 72])
+
+    // Again into the same folder: the dialog asks, and "Keep both" writes "name (2)".
+    await page.getByTestId('export-submit').click()
+    await expect.poll(() => page.getByTestId('export-conflict').textContent()).toContain('2 file(s) already exist')
+    await shot('7b-export-conflict')
+    await page.getByTestId('export-keep-both').click()
+    await expect.poll(() => page.getByTestId('export-result').textContent(), { timeout: 60_000 }).toContain('grandma-colorized (2).png')
+    expect((await readdir(exportDir)).sort()).toEqual(['grandma-colorized (2).png', 'grandma-colorized.png', 'house-colorized (2).png', 'house-colorized.png'])
   })
 
   it('shows why a photo failed, on the photo and in the queue', async () => {

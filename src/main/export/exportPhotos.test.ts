@@ -183,6 +183,26 @@ describe('exportPhotos', () => {
     expect((await stat(join(folder, 'grandma.jpg'))).mtimeMs).toBeGreaterThan(before.mtimeMs)
   })
 
+  it('a conflict is settled as chosen: keep both (a " (2)" name), skip, or replace an earlier export', async () => {
+    const folder = await outDir('choice')
+    const base = { folder, format: 'jpeg' as const, naming: '{name}' }
+    await api.invoke('exportPhotos', { ...base, photoIds: [ids.grandma] })
+    const both = await api.invoke('exportPhotos', { ...base, photoIds: [ids.grandma, ids.p3], onConflict: 'keep-both' })
+    expect(both.conflicts).toEqual([])
+    expect(both.written.map((w) => w.files[0]).sort()).toEqual(['grandma (2).jpg', 'p3.jpg'])
+    const again = await api.invoke('exportPhotos', { ...base, photoIds: [ids.grandma], onConflict: 'keep-both', sideBySide: true })
+    expect(again.written[0]!.files).toEqual(['grandma (3).jpg', 'grandma-before-after (3).jpg']) // one suffix for the pair
+    const before = await stat(join(folder, 'grandma.jpg'))
+    const skipped = await api.invoke('exportPhotos', { ...base, photoIds: [ids.grandma], onConflict: 'skip' })
+    expect([skipped.written, skipped.conflicts, skipped.skipped.map((s) => s.reason)]).toEqual([[], [], ['grandma.jpg is already in the folder (skipped, as chosen)']])
+    expect((await stat(join(folder, 'grandma.jpg'))).mtimeMs).toBe(before.mtimeMs)
+    await new Promise((r) => setTimeout(r, 20))
+    const replaced = await api.invoke('exportPhotos', { ...base, photoIds: [ids.grandma], onConflict: 'replace' })
+    expect(replaced.written).toHaveLength(1)
+    expect((await stat(join(folder, 'grandma.jpg'))).mtimeMs).toBeGreaterThan(before.mtimeMs)
+    expect((await readdir(folder)).sort()).toEqual(['grandma (2).jpg', 'grandma (3).jpg', 'grandma-before-after (3).jpg', 'grandma.jpg', 'p3.jpg'])
+  })
+
   it('refuses the archive folder (also through a symbolic link) unless explicitly allowed, and relative folders', async () => {
     for (const folder of [root, join(root, 'exports'), join(root, 'sub')]) {
       const error = await rejection(api.invoke('exportPhotos', { photoIds: [ids.grandma], folder, format: 'png' }))

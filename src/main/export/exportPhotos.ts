@@ -12,6 +12,7 @@ import { applyNamingPattern } from './namingPattern'
 import { FileExistsError, ProtectedFileError, writeExportFile } from './exportFile'
 import { realFolder } from '../files/fileIdentity'
 import { withTimeLimit } from '../files/timeLimit'
+import { keepBothNames } from './conflictChoice'
 import { firstReplaceProblem } from './replaceGuard'
 
 /** The export cannot be done as asked (the API answers bad_request); nothing was written. */
@@ -64,7 +65,7 @@ export async function exportPhotos(
 
   const result: ExportResultDto = { folder, written: [], conflicts: [], skipped: [] }
   const ext = FORMAT_EXTENSIONS[request.format]
-  const planned: PlannedExport[] = []
+  let planned: PlannedExport[] = []
   const owners = new Map<string, number>()
   const count = request.photoIds.length
   for (const [position, photoId] of request.photoIds.entries()) {
@@ -101,12 +102,25 @@ export async function exportPhotos(
     planned.push({ photo, project, version, files })
   }
 
+  // The choice for files that exist: skipping or renaming comes first, so that nothing of theirs is replaced.
+  const choice = request.overwrite ? 'replace' : request.onConflict
+  const existing = (item: PlannedExport) => item.files.filter((file) => existsSync(join(folder, file)))
+  if (choice === 'skip') {
+    for (const item of planned.filter((item) => existing(item).length > 0)) {
+      result.skipped.push({ photoId: item.photo.id, reason: `${existing(item).join(', ')} is already in the folder (skipped, as chosen)` })
+    }
+    planned = planned.filter((item) => existing(item).length === 0)
+  } else if (choice === 'keep-both') {
+    for (const item of planned.filter((item) => existing(item).length > 0)) {
+      item.files = keepBothNames(folder, item.files, new Set(owners.keys()))
+      for (const file of item.files) owners.set(file.toLowerCase(), item.photo.id)
+    }
+  }
   const problem = await firstReplaceProblem(store, planned.flatMap((item) => item.files.map((file) => join(folder, file))))
   if (problem) throw new ExportRefusedError(problem)
-  for (const item of planned) {
-    for (const file of item.files) if (existsSync(join(folder, file))) result.conflicts.push({ photoId: item.photo.id, file })
-  }
-  if (result.conflicts.length > 0 && !request.overwrite) return result
+  for (const item of planned) for (const file of existing(item)) result.conflicts.push({ photoId: item.photo.id, file })
+  const overwrite = choice === 'replace'
+  if (result.conflicts.length > 0 && !overwrite) return result
   result.conflicts = []
 
   await withTimeLimit(mkdir(folder, { recursive: true }), `Making the folder ${folder}`)
@@ -116,12 +130,12 @@ export async function exportPhotos(
     try {
       if (!existsSync(versionFile)) throw new Error('the version file is missing from the cache (colorize the photo again)')
       const from = { photoId: item.photo.id, resultId: item.version.id }
-      await writeExportFile(store, join(folder, item.files[0]!), from, request.overwrite, (partial) =>
+      await writeExportFile(store, join(folder, item.files[0]!), from, overwrite, (partial) =>
         encode(exportImage(versionFile, request.format), request).toFile(partial)
       )
       if (request.sideBySide) {
         const image = await beforeAfterImage(join(item.project.root, item.photo.relativePath), versionFile)
-        await writeExportFile(store, join(folder, item.files[1]!), from, request.overwrite, (partial) => encode(image, request).toFile(partial))
+        await writeExportFile(store, join(folder, item.files[1]!), from, overwrite, (partial) => encode(image, request).toFile(partial))
       }
       result.written.push({ photoId: item.photo.id, versionId: item.version.id, files: item.files })
     } catch (error) {

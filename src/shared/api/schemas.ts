@@ -234,8 +234,14 @@ export const ExportRequestSchema = z.strictObject({
   naming: NamingPatternSchema.default('{name}-{model}'),
   /** Also write `<file name>-before-after.<ext>`: the original left, the colorized version right, same height. */
   sideBySide: z.boolean().default(false),
-  /** Replace files that exist; without it, nothing is written and the conflicts are listed. */
+  /** Replace files that exist (the same as onConflict 'replace'). */
   overwrite: z.boolean().default(false),
+  /**
+   * When a file of that name exists: 'ask' writes nothing and lists the conflicts; 'keep-both' names
+   * the new file "name (2).ext"; 'replace' replaces earlier exports (never an original or a file in a
+   * project's folder that Koalarize did not export); 'skip' leaves those photos out.
+   */
+  onConflict: z.enum(['ask', 'keep-both', 'replace', 'skip']).default('ask'),
   /** Allow the target folder to be (inside) a project's archive folder. */
   allowArchiveFolder: z.boolean().default(false)
 })

@@ -70,8 +70,8 @@ export const STUDIO_METHODS = {
   // ---- export ----
   /**
    * Exports the preferred version (or else the latest finished one) of each photo into a folder the
-   * user chose. When files exist and `overwrite` is not set, nothing is written and the conflicts are
-   * returned so the UI can ask. Refuses an archive folder unless `allowArchiveFolder`.
+   * user chose. When files exist and `onConflict` is 'ask' (the default), nothing is written and the
+   * conflicts are returned so the UI can ask: keep both, replace or skip. Refuses an archive folder unless `allowArchiveFolder`.
    */
   exportPhotos: { params: ExportRequestSchema, result: ExportResultSchema },
 
