@@ -76,8 +76,12 @@ describe('the library store', () => {
     api.current.listPhotos.mockImplementation(async ({ offset }: { offset: number }) => ({ ...page(all.slice(offset, offset + PAGE_SIZE), all.length), offset }))
     await library.selectProject(1)
     library.toggleSelected(1)
-    await library.selectRange(PAGE_SIZE - 2, PAGE_SIZE + 1) // the second page is fetched for it
+    await library.selectRange(PAGE_SIZE - 2, PAGE_SIZE + 1, true) // Ctrl+Shift adds; the second page is fetched for it
     expect([...library.selection].sort((a, b) => a - b)).toEqual([1, PAGE_SIZE - 1, PAGE_SIZE, PAGE_SIZE + 1, PAGE_SIZE + 2])
+    await library.selectRange(0, 1) // Shift alone: the range and nothing else
+    expect([...library.selection].sort((a, b) => a - b)).toEqual([1, 2])
+    library.selectOnly(7) // a plain click
+    expect([...library.selection]).toEqual([7])
     await library.selectAll()
     expect(library.selection.size).toBe(all.length)
   })
