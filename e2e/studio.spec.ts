@@ -84,6 +84,9 @@ describe('the studio in the browser', () => {
     await expect.poll(() => page.getByTestId('library-error').textContent()).toBe(
       `There is no folder at ${join(dir, 'no such archive')}. Check the path for typing mistakes, or whether its disk is connected.`
     )
+    // A folder dropped onto the page: the browser does not say where it is, and the page says so.
+    await page.evaluate(`(() => { const dt = new DataTransfer(); dt.items.add(new File(['x'], 'scans')); document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true })) })()`)
+    await expect.poll(() => page.getByTestId('drop-note').textContent()).toContain('in the browser type the folder’s path in the box')
     await page.getByTestId('open-folder-input').fill(archive)
     await page.getByTestId('open-folder').click()
     await expect.poll(() => page.locator('[data-testid="photo-cell"][data-has-thumbnail="true"]').count(), { timeout: 60_000 }).toBe(3)

@@ -10,6 +10,8 @@ export interface KoalarizeBridge {
   version: string
   /** One function per contract method; each resolves with an envelope (never rejects for API errors). */
   api: { [M in ApiMethod]: (params?: ApiParams<M>) => Promise<IpcReply> }
+  /** Where a dropped file or folder is on disk (Electron's webUtils.getPathForFile); '' when it is not on disk. */
+  pathForFile(file: File): string
   /** Subscribes to one event stream; returns the unsubscribe function. */
   onEvent(name: ApiEventName, handler: (payload: unknown) => void): () => void
 }

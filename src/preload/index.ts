@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { ApiEvent } from '../shared/api/contract'
 import { IPC_EVENT_CHANNEL, ipcMethodChannel, type IpcReply } from '../shared/api/ipc'
 import { API_EVENT_NAMES, API_METHOD_NAMES } from '../shared/api/names'
@@ -23,6 +23,10 @@ const eventNames = new Set<string>(API_EVENT_NAMES)
 const bridge: KoalarizeBridge = {
   version: process.versions.electron ?? 'unknown',
   api: methods as KoalarizeBridge['api'],
+  pathForFile(file) {
+    // Electron's own way to learn where a dropped file or folder is (File.path is gone since Electron 32).
+    return webUtils.getPathForFile(file)
+  },
   onEvent(name, handler) {
     if (!eventNames.has(name)) throw new Error(`unknown event stream ${String(name)}`)
     if (typeof handler !== 'function') throw new Error('handler must be a function')
