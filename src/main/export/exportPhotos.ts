@@ -46,9 +46,9 @@ export function versionToExport(store: CatalogStore, photoId: number): Result | 
  * `allowArchiveFolder`; when any file would be replaced and `overwrite` is not set, nothing is written
  * and the conflicts are returned; every file appears atomically (temporary name, then rename — and a
  * hard link instead of the rename when not overwriting, so that a file appearing meanwhile is not
- * replaced either). Whatever the flags, an export never replaces an original of any project, a
- * version, or a file in a project's folder that is not an earlier export of ours (replaceGuard): such
- * an export is refused as a whole, naming the file, before anything is written.
+ * replaced either). Whatever the flags, an export replaces nothing but an earlier export of ours
+ * (replaceGuard: never an original, a version, or any other file of the user's): a replace that would is
+ * refused as a whole, naming the file, before anything is written.
  *
  * Limits: TIFF carries XMP, IPTC and ICC but not EXIF (libvips' TIFF writer); the provenance note is in
  * the XMP, so it survives. 16-bit TIFF is written by sharp (rgb16): versions of 16-bit originals are 16-bit
@@ -116,10 +116,13 @@ export async function exportPhotos(
       for (const file of item.files) owners.set(file.toLowerCase(), item.photo.id)
     }
   }
-  const problem = await firstReplaceProblem(store, planned.flatMap((item) => item.files.map((file) => join(folder, file))))
-  if (problem) throw new ExportRefusedError(problem)
-  for (const item of planned) for (const file of existing(item)) result.conflicts.push({ photoId: item.photo.id, file })
   const overwrite = choice === 'replace'
+  if (overwrite) {
+    // Only files we created may be replaced (replaceGuard); asking first lists conflicts and writes nothing.
+    const problem = await firstReplaceProblem(store, planned.flatMap((item) => item.files.map((file) => join(folder, file))))
+    if (problem) throw new ExportRefusedError(problem)
+  }
+  for (const item of planned) for (const file of existing(item)) result.conflicts.push({ photoId: item.photo.id, file })
   if (result.conflicts.length > 0 && !overwrite) return result
   result.conflicts = []
 

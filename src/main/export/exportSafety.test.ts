@@ -109,14 +109,21 @@ describe('export never replaces user files', () => {
     expect(await readFile(join(folder, 'b-colour.jpg'), 'utf8')).toBe('or edited our export in place')
   })
 
-  it('outside project folders, replaces an existing file only when asked to', async () => {
+  it('outside project folders too, replaces only its own earlier exports, and only when asked to', async () => {
     const folder = join(dir, 'plain-out')
     await mkdir(folder, { recursive: true })
-    await writeFile(join(folder, 'a.jpg'), 'old')
-    const asked = await api.invoke('exportPhotos', { photoIds, folder, format: 'jpeg', naming: '{name}' })
+    await writeFile(join(folder, 'a.jpg'), 'a file of the user')
+    const request = { photoIds, folder, format: 'jpeg' as const, naming: '{name}' }
+    const asked = await api.invoke('exportPhotos', request)
     expect(asked.conflicts.map((c) => c.file)).toEqual(['a.jpg'])
-    const replaced = await api.invoke('exportPhotos', { photoIds, folder, format: 'jpeg', naming: '{name}', overwrite: true })
-    expect(replaced.written).toHaveLength(3)
+    const error = await rejection(api.invoke('exportPhotos', { ...request, overwrite: true }))
+    expect(error.message).toMatch(/a\.jpg is a file that Koalarize did not export/)
+    expect(await readFile(join(folder, 'a.jpg'), 'utf8')).toBe('a file of the user')
+
+    const ours = join(dir, 'plain-out-ours')
+    await mkdir(ours, { recursive: true })
+    expect((await api.invoke('exportPhotos', { ...request, folder: ours })).written).toHaveLength(3)
+    expect((await api.invoke('exportPhotos', { ...request, folder: ours, overwrite: true })).written).toHaveLength(3)
   })
 
   it('checks again just before replacing: an original that appeared meanwhile is kept', async () => {

@@ -7,10 +7,11 @@ import type { Project } from '../catalog/types'
 import { isWithin } from '../files/pathContainment'
 
 /**
- * Which existing files an export may replace. Never an original photo of any project (the same file
- * by device and inode: a hard link or a symbolic link to it counts), never a version in the cache,
- * and never a file inside a project's folder unless it is an earlier export of ours (recorded with
- * the same real path, device and inode, and unchanged since: same size and modification time). Paths are compared after resolving symbolic links.
+ * Which existing files an export may replace: only an earlier export of ours (recorded with the same real
+ * path, device and inode, and unchanged since: same size and modification time), wherever it is. So never
+ * an original photo of any project (the same file by device and inode: a hard link or a symbolic link to
+ * it counts), never a version in the cache, and never any other file of the user's, inside a project's
+ * folder or not: Koalarize replaces only what it created. Paths are compared after resolving symbolic links.
  */
 
 /** Why `target` must not be replaced by an export, in words that name it; null when it may be (or does not exist). */
@@ -22,11 +23,12 @@ export async function replaceProblem(store: CatalogStore, target: string): Promi
     return `${target} is the original photo "${original.relativePath}" of project "${original.projectName}"; an export never replaces an original`
   }
   if (isVersionFile(store, [target, file.real])) return `${target} is a colorized version in Koalarize's cache; an export never replaces it`
+  if (isRecordedExport(store, file)) return null
   const project = await projectHolding(store, file.real)
-  if (project && !isRecordedExport(store, file)) {
+  if (project) {
     return `${target} is a file in the folder of project "${project.name}" that Koalarize did not export; an export never replaces it`
   }
-  return null
+  return `${target} is a file that Koalarize did not export (or that changed since); an export never replaces it`
 }
 
 /** The first problem among these targets (naming the file, and how many more there are), or null. */
