@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { link, mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises'
+import { link, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { writeGreyPng } from '../../../tests/fixtures/photos'
 import { ColorizerModel } from '../inference/colorizerModel'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
-import { colorizeBatch, inferenceThreads, OVERWRITES_INPUT } from './colorizeBatch'
+import { colorizeBatch, inferenceThreads, NOT_OURS, OVERWRITES_INPUT } from './colorizeBatch'
 
 // Issue 14, item 2: `koalarize colorize IN OUT --recolor --overwrite` with OUT a symbolic link to IN
 // overwrote the inputs. Inputs and outputs are now compared by real path and inode.
@@ -67,6 +67,16 @@ describe('colorizeBatch never writes an input', () => {
     expect(result.written).toHaveLength(2)
     expect((await readdir(out)).sort()).toEqual(['a.png', 'b.png'])
     expect(await hashes(input)).toEqual(before)
+  }, 60_000)
+
+  it('with --overwrite replaces its own earlier outputs but never another file of the user', async () => {
+    const out = join(dir, 'out-overwrite')
+    expect((await colorizeBatch(model, input, out, options)).written).toHaveLength(2)
+    await writeFile(join(out, 'b.png'), 'a file of the user that happens to have this name')
+    const result = await colorizeBatch(model, input, out, options)
+    expect(result.written.map((report) => report.output)).toEqual([join(out, 'a.png')])
+    expect(result.skipped.map((s) => s.reason)).toEqual([NOT_OURS(join(out, 'b.png'))])
+    expect(await readFile(join(out, 'b.png'), 'utf8')).toBe('a file of the user that happens to have this name')
   }, 60_000)
 })
 

@@ -6,6 +6,7 @@ import type { ColorizerModel } from '../inference/colorizerModel'
 import { colorizePhoto, AlreadyInColourError, type ColorizeOptions, type ColorizeReport } from '../pipeline/colorizePhoto'
 import { defaultOutputFormat, FORMAT_EXTENSIONS, type OutputFormat } from '../imaging/photoWriter'
 import { PhotoError } from '../imaging/photoErrors'
+import { carriesOurProvenance } from '../imaging/provenance'
 import { FileSet } from '../files/fileIdentity'
 import { findPhotos, type FoundPhoto } from './photoFiles'
 
@@ -80,6 +81,10 @@ function formatOfExtension(ext: string): string {
   return lower.slice(1)
 }
 
+/** --overwrite replaces only files Koalarize made (they carry its provenance note), never another file of the user's. */
+export const NOT_OURS = (output: string): string =>
+  `${output} exists and was not made by Koalarize (no Koalarize provenance note in it); it is never replaced, even with --overwrite`
+
 export const OVERWRITES_INPUT = 'its output would overwrite an input photo; choose another output folder'
 
 /**
@@ -120,7 +125,10 @@ type Outcome = { written: ColorizeReport } | { skipped: BatchProblem } | { faile
 /** One photo of the batch; never throws: a problem becomes the outcome. */
 async function colorizeOne(model: ColorizerModel, photo: PlannedPhoto, inputs: FileSet, options: BatchOptions): Promise<Outcome> {
   if (await inputs.holds(photo.output)) return { failed: { path: photo.path, reason: OVERWRITES_INPUT } }
-  if (existsSync(photo.output) && !options.overwrite) return { skipped: { path: photo.path, reason: `output exists: ${photo.output}` } }
+  if (existsSync(photo.output)) {
+    if (!options.overwrite) return { skipped: { path: photo.path, reason: `output exists: ${photo.output}` } }
+    if (!(await carriesOurProvenance(photo.output))) return { skipped: { path: photo.path, reason: NOT_OURS(photo.output) } }
+  }
   try {
     await mkdir(dirname(photo.output), { recursive: true })
     // Checked again once its folder exists (a link made meanwhile inside the output folder counts too).

@@ -50,3 +50,14 @@ export function mergeProvenanceXmp(originalXmp: string | undefined, p: Provenanc
     '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
   )
 }
+
+/** Whether an image file carries our provenance note, i.e. Koalarize made it (used before replacing a file). */
+export async function carriesOurProvenance(path: string): Promise<boolean> {
+  try {
+    const { default: sharp } = await import('sharp')
+    const { xmp } = await sharp(path).metadata()
+    return !!xmp && xmp.toString('utf8').includes(`xmlns:koalarize="${KOALARIZE_NS}"`)
+  } catch {
+    return false // unreadable or not an image: not ours
+  }
+}
