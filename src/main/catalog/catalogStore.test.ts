@@ -144,6 +144,17 @@ describe('CatalogStore', () => {
   })
   afterEach(() => store.close())
 
+  it('lends every method of each of its stores, working on the same database', () => {
+    for (const sub of [store.projects, store.photos, store.results, store.models, store.jobs]) {
+      const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(sub)).filter((name) => name !== 'constructor')
+      expect(methods.length).toBeGreaterThan(0)
+      for (const method of methods) expect(typeof (store as unknown as Record<string, unknown>)[method], method).toBe('function')
+    }
+    const project = store.createProject({ name: 'Attic', root: '/archive/attic' })
+    expect(store.projects.getProject(project.id)).toEqual(project)
+    expect(store.photos.insertPhoto(project.id, 'a.jpg', facts())).toEqual(store.getPhoto(store.readablePhotoIds(project.id)[0]!))
+  })
+
   it('stores photos as typed records and enforces foreign keys', () => {
     const project = store.createProject({ name: 'Attic', root: '/archive/attic' })
     const photo = store.insertPhoto(project.id, 'sub/a.jpg', facts({ capturedAt: '1931-07-04T14:05:09' }))
