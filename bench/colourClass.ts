@@ -3,7 +3,9 @@
  * versions of them made toned (sepia, selenium, cyanotype: one hue following the density, unevenly
  * toned, with grain), faded colour (an autochrome: a third of the chroma and a yellow cast) and
  * hand-coloured (grey with a few coloured areas). Every version is written as a JPEG and classified by
- * the scan's own code (classifyColour). Prints the confusion and the precision / recall of "toned".
+ * the scan's own code (classifyColour), beside B&W versions (plain, and with a faint tint and grain).
+ * Prints the confusion, the photos the studio asks about before colorizing (B&W or toned, in doubt),
+ * and the precision / recall of "toned".
  *
  *   npx tsx bench/colourClass.ts [--photos 400] [--shard val-000.tar]
  */
@@ -18,7 +20,7 @@ import { CORPUS_DIR } from '../tests/fixtures/finetune'
 
 const { values } = parseArgs({ options: { photos: { type: 'string', default: '400' }, shard: { type: 'string', default: 'val-000.tar' } } })
 
-type Truth = 'colour' | 'toned'
+type Truth = 'colour' | 'toned' | 'bw'
 interface Variant { name: string; truth: Truth; make: (lab: Float32Array, w: number, h: number, seed: number) => Float32Array }
 
 const rand = (seed: number) => { const x = Math.sin(seed * 12.9898) * 43758.5453; return x - Math.floor(x) - 0.5 }
@@ -48,7 +50,14 @@ const handColoured = (lab: Float32Array, w: number, h: number) => lab.map((v, i)
   return inPatch ? v * 0.8 : 0
 })
 
+/** A B&W print: its lightness alone, or with a scanner's faint warm tint and grain. */
+const grey = (lab: Float32Array) => lab.map((v, i) => (i % 3 === 0 ? v : 0))
+const tintedGrey = (lab: Float32Array, _w: number, _h: number, seed: number) =>
+  lab.map((v, i) => (i % 3 === 0 ? v : (i % 3 === 1 ? 0.5 : 2) + 1.2 * rand(seed + i)))
+
 const VARIANTS: Variant[] = [
+  { name: 'B&W', truth: 'bw', make: grey },
+  { name: 'B&W, faint tint and grain', truth: 'bw', make: tintedGrey },
   { name: 'original colour', truth: 'colour', make: (lab) => lab },
   { name: 'faded colour (autochrome)', truth: 'colour', make: faded },
   { name: 'hand-coloured', truth: 'colour', make: handColoured },
@@ -80,24 +89,32 @@ const dir = await mkdtemp(join(tmpdir(), 'koalarize-colourclass-'))
 try {
   await extract({ file: join(CORPUS_DIR, values.shard!), cwd: dir })
   const photos = (await readdir(dir, { recursive: true })).filter((p) => p.endsWith('.jpg')).sort().slice(0, Number(values.photos))
-  const table = new Map(VARIANTS.map((v) => [v.name, { bw: 0, toned: 0, colour: 0 }]))
+  const table = new Map(VARIANTS.map((v) => [v.name, { bw: 0, toned: 0, colour: 0, doubtful: 0 }]))
   const out = join(dir, 'variant.jpg')
   for (const [n, photo] of photos.entries()) {
     const { lab, w, h } = await readLab(join(dir, photo))
     for (const variant of VARIANTS) {
       await sharp(labToSrgb(variant.make(lab, w, h, n)), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 85 }).toFile(out)
-      table.get(variant.name)![(await classifyColour(out)).kind]++
+      const stats = await classifyColour(out)
+      const row = table.get(variant.name)!
+      row[stats.kind]++
+      if (stats.doubtful) row.doubtful++
     }
   }
   console.log(`${photos.length} corpus photos (${values.shard}), each in ${VARIANTS.length} versions, classified as:`)
-  console.log('version'.padEnd(28) + 'bw'.padStart(6) + 'toned'.padStart(7) + 'colour'.padStart(8))
-  for (const [name, c] of table) console.log(name.padEnd(28) + String(c.bw).padStart(6) + String(c.toned).padStart(7) + String(c.colour).padStart(8))
+  console.log('version'.padEnd(28) + 'bw'.padStart(6) + 'toned'.padStart(7) + 'colour'.padStart(8) + '  asked (B&W or toned, in doubt)')
+  for (const [name, c] of table) console.log(name.padEnd(28) + String(c.bw).padStart(6) + String(c.toned).padStart(7) + String(c.colour).padStart(8) + String(c.doubtful).padStart(8))
   const truth = (t: Truth) => VARIANTS.filter((v) => v.truth === t).map((v) => table.get(v.name)!)
   const tonedRight = truth('toned').reduce((s, c) => s + c.toned, 0)
   const tonedAll = truth('toned').reduce((s, c) => s + c.bw + c.toned + c.colour, 0)
   const colourAsToned = truth('colour').reduce((s, c) => s + c.toned, 0)
   const colourAll = truth('colour').reduce((s, c) => s + c.bw + c.toned + c.colour, 0)
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`
+  const colourColorized = truth('colour').reduce((s, c) => s + c.bw + c.toned, 0)
+  const colourAsked = truth('colour').reduce((s, c) => s + c.doubtful, 0)
+  const printsAsked = [...truth('toned'), ...truth('bw')].reduce((s, c) => s + c.doubtful, 0)
+  const printsAll = [...truth('toned'), ...truth('bw')].reduce((s, c) => s + c.bw + c.toned + c.colour, 0)
+  console.log(`colour called B&W or toned: ${colourColorized}, of which the studio asks about ${colourAsked}; B&W and toned prints it asks about: ${pct(printsAsked, printsAll)}`)
   console.log(`"toned": recall ${pct(tonedRight, tonedAll)}, precision ${pct(tonedRight, tonedRight + colourAsToned)}; real colour called toned: ${pct(colourAsToned, colourAll)}`)
 } finally {
   await rm(dir, { recursive: true, force: true })

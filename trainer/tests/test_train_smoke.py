@@ -71,6 +71,20 @@ class TrainSmokeTest(unittest.TestCase):
         self.assertEqual(start["step"], 30)
         self.assertEqual(self.resumed[-1]["step"], 60)
 
+    def test_checkpoints_and_summary_keep_their_format(self):
+        """Runs started by an earlier trainer are resumed and exported by this one: the keys must not change."""
+        import torch
+        last = torch.load(os.path.join(self.run_dir, "last.pt"))
+        self.assertEqual(set(last), {"model", "optimizer", "state", "config", "model_config", "rebalance", "ema"})
+        self.assertEqual(set(last["state"]), {"step", "epoch", "position", "best_val", "history", "elapsed"})
+        self.assertEqual(last["state"]["step"], 60)
+        best = torch.load(os.path.join(self.run_dir, "best.pt"))
+        self.assertEqual(set(best), {"model", "config", "model_config", "metrics", "history"})
+        with open(os.path.join(self.run_dir, "summary.json")) as handle:
+            summary = json.load(handle)
+        self.assertEqual(set(summary), {"reason", "step", "bestValLoss", "history", "elapsedSeconds", "bestCheckpoint"})
+        self.assertEqual({k: v for k, v in self.resumed[-1].items() if k not in ("event", "time")}, summary)
+
     def test_export_writes_onnx_and_card(self):
         out = os.path.join(self.tmp.name, "model")
         events = run_trainer("export", "--checkpoint", os.path.join(self.run_dir, "best.pt"), "--out", out,

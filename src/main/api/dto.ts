@@ -20,6 +20,7 @@ export const photoDto = (p: Photo, work: PhotoWork): PhotoDto => ({
   depth: p.depth,
   capturedAt: p.capturedAt,
   colourClass: p.colourClass,
+  colourDoubtful: p.colourDoubtful === true,
   meanChroma: p.meanChroma,
   status: p.status,
   scanError: p.scanError,

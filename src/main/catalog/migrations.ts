@@ -145,6 +145,11 @@ export const MIGRATIONS: readonly Migration[] = [
   // from its own definition (migrate turns foreign keys off meanwhile, so nothing cascades).
   (db) => {
     for (const table of ['projects', 'photos', 'results', 'jobs']) rebuildWithAutoincrement(db, table)
+  },
+  // 6: whether a photo's colour class is in doubt (B&W or toned, but it may be colour). NULL: facts read
+  // before doubt was measured; the next scan reads them again.
+  (db) => {
+    db.exec('ALTER TABLE photos ADD COLUMN colour_doubtful INTEGER')
   }
 ]
 

@@ -10,7 +10,7 @@ export const DEFAULT_PAGE_LIMIT = 200
 interface PhotoRow {
   id: number; project_id: number; relative_path: string; size: number; mtime_ms: number; content_hash: string | null
   width: number | null; height: number | null; format: string | null; depth: string | null; captured_at: string | null
-  colour_class: ColourClass | null; mean_chroma: number | null; thumbnail_path: string | null; status: PhotoStatus
+  colour_class: ColourClass | null; colour_doubtful: number | null; mean_chroma: number | null; thumbnail_path: string | null; status: PhotoStatus
   scan_error: string | null; added_at: string; updated_at: string
 }
 
@@ -27,6 +27,7 @@ const toPhoto = (r: PhotoRow): Photo => ({
   depth: r.depth,
   capturedAt: r.captured_at,
   colourClass: r.colour_class,
+  colourDoubtful: r.colour_doubtful === null ? null : r.colour_doubtful === 1,
   meanChroma: r.mean_chroma,
   thumbnailPath: r.thumbnail_path,
   status: r.status,
@@ -46,13 +47,14 @@ const factParams = (f: PhotoFacts): Record<string, unknown> => ({
   depth: f.depth,
   captured_at: f.capturedAt,
   colour_class: f.colourClass,
+  colour_doubtful: f.colourDoubtful == null ? null : Number(f.colourDoubtful),
   mean_chroma: f.meanChroma,
   scan_error: f.scanError
 })
 
 const FACT_ASSIGNMENTS = `size = @size, mtime_ms = @mtime_ms, content_hash = @content_hash, width = @width, height = @height,
   format = @format, depth = @depth, captured_at = @captured_at, colour_class = @colour_class, mean_chroma = @mean_chroma,
-  scan_error = @scan_error`
+  colour_doubtful = @colour_doubtful, scan_error = @scan_error`
 
 /** SQL condition selecting a filter, for photos aliased `p`. */
 const FILTER_SQL: Record<PhotoFilter, string> = {
@@ -79,9 +81,9 @@ export class PhotoStore {
     const row = this.db
       .prepare<Record<string, unknown>, PhotoRow>(
         `INSERT INTO photos (project_id, relative_path, size, mtime_ms, content_hash, width, height, format, depth,
-           captured_at, colour_class, mean_chroma, scan_error, status, added_at, updated_at)
+           captured_at, colour_class, colour_doubtful, mean_chroma, scan_error, status, added_at, updated_at)
          VALUES (@project_id, @relative_path, @size, @mtime_ms, @content_hash, @width, @height, @format, @depth,
-           @captured_at, @colour_class, @mean_chroma, @scan_error, 'present', @at, @at)
+           @captured_at, @colour_class, @colour_doubtful, @mean_chroma, @scan_error, 'present', @at, @at)
          RETURNING *`
       )
       .get({ ...factParams(facts), project_id: projectId, relative_path: relativePath, at })!

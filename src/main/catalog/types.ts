@@ -27,6 +27,8 @@ export interface PhotoFacts {
   depth: string | null
   capturedAt: string | null
   colourClass: ColourClass | null
+  /** B&W or toned, but it may be colour (faint colours): the studio asks before colorizing it. Null or absent: not measured. */
+  colourDoubtful?: boolean | null
   meanChroma: number | null
   scanError: string | null
 }

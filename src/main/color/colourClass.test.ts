@@ -89,4 +89,18 @@ describe('chromaStats', () => {
     expect(stats.kind).toBe('colour')
     expect(stats.colourfulFraction).toBe(1)
   })
+
+  it('is sure of plain B&W, strong toning and colour, and in doubt about a faint tone or a B&W with a few coloured pixels', () => {
+    const grain = Array.from({ length: 1000 }, (_, i) => [noise(i, 3), noise(i + 31, 3)] as [number, number])
+    expect(chromaStats(labImage(grain), 3)).toMatchObject({ kind: 'bw', doubtful: false })
+    expect(chromaStats(labImage(tonedGradient(70, 30)), 3)).toMatchObject({ kind: 'toned', doubtful: false })
+    expect(chromaStats(labImage(tonedGradient(-100, 30)), 3)).toMatchObject({ kind: 'toned', doubtful: false })
+    // A faint one-hue tone: a selenium print, or a faded colour photo whose cast outweighs its colours.
+    expect(chromaStats(labImage(tonedGradient(20, 12)), 3)).toMatchObject({ kind: 'toned', doubtful: true })
+    // Grey with 2 % faintly coloured pixels: below a hand-coloured print's coloured area, but not plain B&W.
+    const faintlyColoured = Array.from({ length: 1000 }, (_, i) => (i < 20 ? [8, 5] : [noise(i, 1), noise(i + 5, 1)]) as [number, number])
+    expect(chromaStats(labImage(faintlyColoured), 3)).toMatchObject({ kind: 'bw', doubtful: true })
+    const colour = Array.from({ length: 100 }, (_, i) => (i % 2 ? [60, 40] : [-30, -50]) as [number, number])
+    expect(chromaStats(labImage(colour), 3)).toMatchObject({ kind: 'colour', doubtful: false })
+  })
 })

@@ -28,6 +28,12 @@ export interface ChromaStats {
    */
   crossResidual: number
   kind: ColourClass
+  /**
+   * Called B&W or toned, so it would be colorized, but it may be colour: a faint tone (a faded colour
+   * photo looks like a weak toning) or a B&W with some coloured pixels (a hand-coloured print with faint
+   * colours). The studio asks before colorizing such a photo.
+   */
+  doubtful: boolean
 }
 
 // Thresholds on Lab units; scanned B&W prints often carry a faint tint below 4.
@@ -54,6 +60,13 @@ const TONED_GRAIN = 1
 const TONED_MAX_CROSS_SHARE = 0.12
 const TONED_MAX_RESIDUAL_SHARE = 0.2
 const HUE_BINS = 72
+/**
+ * Doubt, measured with bench/colourClass.ts: a toned print this faint may be faded colour, and a B&W
+ * with this share of tinted (or coloured) pixels may be hand-coloured.
+ */
+const DOUBT_TONED_MAX_CHROMA = 16
+const DOUBT_BW_TINTED_FRACTION = 0.01
+const DOUBT_BW_COLOURFUL_FRACTION = 0.005
 
 const LIGHTNESS_BINS = 50
 
@@ -163,7 +176,15 @@ export function chromaStats(lab: Float32Array, channels: number, maxSamples = 25
     lightnessResidual: lightnessResidual(s),
     crossResidual: crossResidual(s)
   }
-  return { ...stats, kind: classify(stats) }
+  const kind = classify(stats)
+  return { ...stats, kind, doubtful: inDoubt(kind, stats) }
+}
+
+/** Whether a photo that would be colorized (B&W or toned) may in fact be colour. */
+function inDoubt(kind: ColourClass, s: Omit<ChromaStats, 'kind' | 'doubtful'>): boolean {
+  if (kind === 'toned') return s.meanChroma <= DOUBT_TONED_MAX_CHROMA
+  if (kind === 'bw') return s.tintedFraction >= DOUBT_BW_TINTED_FRACTION || s.colourfulFraction >= DOUBT_BW_COLOURFUL_FRACTION
+  return false
 }
 
 /**
@@ -172,7 +193,7 @@ export function chromaStats(lab: Float32Array, channels: number, maxSamples = 25
  * one hue family whose colour does not follow the lightness (a warm interior, an autumn wood). In
  * doubt it is colour: a colour photo is only recoloured on request, a toned print is not lost.
  */
-function classify(s: Omit<ChromaStats, 'kind'>): ColourClass {
+function classify(s: Omit<ChromaStats, 'kind' | 'doubtful'>): ColourClass {
   const tinted = s.colourfulFraction >= BW_MAX_COLOURFUL_FRACTION || s.tintedFraction >= BW_MAX_TINTED_FRACTION
   if (s.meanChroma < BW_MAX_CHROMA && !tinted) return 'bw'
   const oneHue = s.offHueFraction <= TONED_MAX_OFF_HUE && s.hueVariance <= TONED_MAX_HUE_VARIANCE && s.meanChroma <= TONED_MAX_MEAN_CHROMA

@@ -290,8 +290,9 @@ export class ColorizeQueue {
     const input = join(project.root, photo.relativePath)
     if (!existsSync(input)) return finish({ status: 'failed', error: 'the file is missing from the archive folder' })
 
+    const recolor = options.recolor || options.recolorPhotoIds.includes(photo.id) // a photo in doubt the user chose to recolour
     const result = store.transaction(() => {
-      const created = store.addResult({ photoId: photo.id, modelId: model.card.id, options: { ...options }, status: 'pending' })
+      const created = store.addResult({ photoId: photo.id, modelId: model.card.id, options: { ...options, recolorPhotoIds: undefined, recolor }, status: 'pending' })
       store.setResultOutput(created.id, versionPath(this.options.versionsDir, project.id, photo.id, created.id))
       store.updateJobItem(job.id, photo.id, { status: 'running', resultId: created.id })
       return store.getResult(created.id)!
@@ -307,7 +308,7 @@ export class ColorizeQueue {
         photoId: photo.id,
         input,
         output,
-        options: { workingSize: options.detail, intensity: options.intensity, recolor: options.recolor }
+        options: { workingSize: options.detail, intensity: options.intensity, recolor }
       })
     } finally {
       clearInterval(ticker)

@@ -46,6 +46,7 @@ export const NOT_DECODED = {
   depth: null,
   capturedAt: null,
   colourClass: null,
+  colourDoubtful: null,
   meanChroma: null
 } as const
 
@@ -69,6 +70,7 @@ export async function readPhotoFacts(path: string, known?: { stamp?: FileStamp; 
     facts.capturedAt = captured ?? null
     const colour = await classifyColour(path)
     facts.colourClass = colour.kind
+    facts.colourDoubtful = colour.doubtful
     facts.meanChroma = colour.meanChroma
   } catch (error) {
     facts.scanError = error instanceof PhotoError ? error.reason : describeDecodeError(error, MAX_MEGAPIXELS)

@@ -50,6 +50,8 @@ export class ProjectFolderUnavailableError extends Error {
 }
 
 const sameStamp = (photo: Photo, stamp: FileStamp): boolean => photo.size === stamp.size && photo.mtimeMs === stamp.mtimeMs
+/** Facts read before colour doubt was measured (catalog version 5 or older) are read again. */
+const doubtMeasured = (photo: Photo): boolean => photo.colourClass === null || photo.colourDoubtful !== null
 
 /**
  * Scans (or rescans) a project's folder into the catalog. Unchanged files (same size and mtime) are
@@ -89,7 +91,7 @@ export async function scanProject(store: CatalogStore, projectId: number, option
   async function handle(file: { path: string; relative: string }): Promise<void> {
     const stamp = await fileStamp(file.path)
     const existing = known.get(file.relative)
-    if (existing && sameStamp(existing, stamp)) {
+    if (existing && sameStamp(existing, stamp) && doubtMeasured(existing)) {
       if (existing.status !== 'present') store.setPhotoStatus(existing.id, 'present')
       summary.unchanged++
       if (existing.scanError) summary.errors++
@@ -102,7 +104,7 @@ export async function scanProject(store: CatalogStore, projectId: number, option
     if (movedFrom) claimed.add(movedFrom.id)
     const reusable = movedFrom ?? existing
     const facts =
-      reusable && reusable.contentHash === contentHash && !reusable.scanError
+      reusable && reusable.contentHash === contentHash && !reusable.scanError && doubtMeasured(reusable)
         ? { ...pickFacts(reusable), ...stamp } // same bytes: the decoded facts still hold
         : await readPhotoFacts(file.path, { stamp, contentHash })
     if (facts.scanError) summary.errors++
@@ -154,8 +156,8 @@ export async function scanProject(store: CatalogStore, projectId: number, option
 }
 
 function pickFacts(photo: Photo) {
-  const { size, mtimeMs, contentHash, width, height, format, depth, capturedAt, colourClass, meanChroma, scanError } = photo
-  return { size, mtimeMs, contentHash, width, height, format, depth, capturedAt, colourClass, meanChroma, scanError }
+  const { size, mtimeMs, contentHash, width, height, format, depth, capturedAt, colourClass, colourDoubtful, meanChroma, scanError } = photo
+  return { size, mtimeMs, contentHash, width, height, format, depth, capturedAt, colourClass, colourDoubtful, meanChroma, scanError }
 }
 
 function recordUnreadable(store: CatalogStore, projectId: number, existing: Photo | undefined, relative: string, error: unknown): void {

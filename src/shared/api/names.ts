@@ -9,7 +9,7 @@ import type { ApiEventName, ApiMethod } from './contract'
 export const API_METHOD_NAMES = [
   'listProjects', 'openProject', 'removeProject', 'rescanProject', 'listPhotos', 'getPhoto', 'listModels',
   'getCapabilities', 'pickFolder',
-  'createColorizeJob', 'listJobs', 'getJob', 'pauseJob', 'resumeJob', 'cancelJob',
+  'createColorizeJob', 'listDoubtfulPhotos', 'listJobs', 'getJob', 'pauseJob', 'resumeJob', 'cancelJob',
   'listVersions', 'setPreferredVersion', 'deleteVersion', 'exportPhotos',
   'getSettings', 'updateSettings', 'listExecutionProviders', 'cacheInfo', 'clearCache',
   'checkFinetuneEnvironment', 'inspectCollection', 'startFinetune', 'listFinetuneJobs', 'getFinetuneJob',

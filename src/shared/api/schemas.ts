@@ -52,6 +52,8 @@ export const PhotoSchema = z.object({
   /** EXIF DateTimeOriginal, `YYYY-MM-DDTHH:MM:SS` in the camera's local time. */
   capturedAt: z.string().nullable(),
   colourClass: ColourClassSchema.nullable(),
+  /** B&W or toned, but it may be colour (a faint tone, a few coloured pixels): the studio asks before colorizing it. */
+  colourDoubtful: z.boolean(),
   meanChroma: z.number().nullable(),
   status: z.enum(['present', 'missing']),
   scanError: z.string().nullable(),
@@ -161,7 +163,23 @@ export const ColorizeJobOptionsSchema = z.object({
   /** Colour intensity (1 = the model's own). */
   intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX),
   /** Colorize photos already in colour too (from their lightness). */
-  recolor: z.boolean()
+  recolor: z.boolean(),
+  /** Photos whose colour was in doubt that the user chose to recolour anyway (colorized even if found in colour). */
+  recolorPhotoIds: z.array(IdSchema).default([])
+})
+
+/**
+ * What a colorize request does with photos whose colour is in doubt (PhotoSchema.colourDoubtful):
+ * 'ask' refuses the request while there are any, so that the user is asked; 'recolor' colorizes them
+ * anyway; 'skip' leaves them out.
+ */
+export const DoubtfulChoiceSchema = z.enum(['ask', 'recolor', 'skip'])
+
+/** A photo of a colorize request whose colour is in doubt. */
+export const DoubtfulPhotoSchema = z.object({
+  id: IdSchema,
+  relativePath: z.string(),
+  colourClass: ColourClassSchema
 })
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled'])
@@ -287,6 +305,8 @@ export type JobDto = z.infer<typeof JobSchema>
 export type JobItemDto = z.infer<typeof JobItemSchema>
 export type JobProgressDto = z.infer<typeof JobProgressSchema>
 export type ColorizeJobOptions = z.infer<typeof ColorizeJobOptionsSchema>
+export type DoubtfulChoice = z.infer<typeof DoubtfulChoiceSchema>
+export type DoubtfulPhotoDto = z.infer<typeof DoubtfulPhotoSchema>
 export type ExportRequest = z.output<typeof ExportRequestSchema>
 export type ExportResultDto = z.infer<typeof ExportResultSchema>
 export type CacheInfoDto = z.infer<typeof CacheInfoSchema>

@@ -6,6 +6,8 @@ import {
   DETAIL_DEFAULT,
   DETAIL_MAX,
   DETAIL_MIN,
+  DoubtfulChoiceSchema,
+  DoubtfulPhotoSchema,
   ExecutionProviderInfoSchema,
   ExportProgressSchema,
   ExportRequestSchema,
@@ -44,9 +46,19 @@ export const STUDIO_METHODS = {
       /** Working size ("detail"): shorter side, in pixels, that the network sees. */
       detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX).default(DETAIL_DEFAULT),
       intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX).default(INTENSITY_DEFAULT),
-      recolor: z.boolean().default(false)
+      recolor: z.boolean().default(false),
+      /** Photos whose colour is in doubt: 'ask' (refused while there are any), 'recolor' or 'skip'. */
+      doubtful: DoubtfulChoiceSchema.default('ask')
     }),
     result: JobSchema
+  },
+  /**
+   * The photos of a colorize request (as createColorizeJob's projectId and photoIds) whose colour is in
+   * doubt: called B&W or toned, but they may be faded or hand-coloured colour. The studio asks about them.
+   */
+  listDoubtfulPhotos: {
+    params: z.strictObject({ projectId: IdSchema, photoIds: z.array(IdSchema).min(1).max(100_000).optional() }),
+    result: z.array(DoubtfulPhotoSchema)
   },
   /** Colorize jobs, newest first (of one project, or all). */
   listJobs: { params: z.strictObject({ projectId: IdSchema.optional() }), result: z.array(JobSchema) },

@@ -67,6 +67,48 @@ describe('the jobs store', () => {
     expect(api.current.createColorizeJob).not.toHaveBeenCalled()
     expect(jobs.error).toBe('Could not start colorizing: Detail must be at most 2048.')
   })
+
+  it('asks before colorizing photos that may already be in colour, and sends the answer', async () => {
+    const jobs = useJobsStore()
+    const doubtful = [{ id: 2, relativePath: 'autochrome.jpg', colourClass: 'toned' as const }]
+    api.current.listDoubtfulPhotos.mockResolvedValue(doubtful)
+    api.current.createColorizeJob.mockResolvedValue(job({ id: 8 }))
+    await jobs.colorize(1, [1, 2])
+    expect(api.current.listDoubtfulPhotos).toHaveBeenCalledWith({ projectId: 1, photoIds: [1, 2] })
+    expect(api.current.createColorizeJob).not.toHaveBeenCalled() // nothing recoloured before the answer
+    expect(jobs.doubt?.photos).toEqual(doubtful)
+    jobs.choices.intensity = 2 // changed while the question is open: the request asked about is sent
+    await jobs.answerDoubt('skip')
+    expect(api.current.createColorizeJob).toHaveBeenCalledWith(expect.objectContaining({ projectId: 1, photoIds: [1, 2], intensity: 1, doubtful: 'skip' }))
+    expect(jobs.doubt).toBeNull()
+    expect(jobs.jobs.map((j) => j.id)).toEqual([8])
+
+    await jobs.colorize(1) // every photo of the project: asked again
+    expect(jobs.doubt?.params.photoIds).toBeUndefined()
+    await jobs.answerDoubt('recolor')
+    expect(api.current.createColorizeJob).toHaveBeenLastCalledWith(expect.objectContaining({ projectId: 1, photoIds: undefined, doubtful: 'recolor' }))
+
+    await jobs.colorize(1, [2])
+    await jobs.answerDoubt(null) // cancelled: nothing is queued
+    await jobs.colorize(1, [2])
+    await jobs.answerDoubt('skip') // the only photo skipped: nothing to queue, and no error
+    expect(api.current.createColorizeJob).toHaveBeenCalledTimes(2)
+    expect(jobs.doubt).toBeNull()
+    expect(jobs.error).toBeNull()
+  })
+
+  it('does not ask when there is no doubt, or when colour photos are to be recoloured anyway', async () => {
+    const jobs = useJobsStore()
+    api.current.createColorizeJob.mockResolvedValue(job({ id: 9 }))
+    await jobs.colorize(1, [1])
+    expect(api.current.createColorizeJob).toHaveBeenCalledTimes(1)
+    jobs.choices.recolor = true
+    api.current.listDoubtfulPhotos.mockClear()
+    await jobs.colorize(1, [2])
+    expect(api.current.listDoubtfulPhotos).not.toHaveBeenCalled()
+    expect(api.current.createColorizeJob).toHaveBeenCalledTimes(2)
+    expect(jobs.doubt).toBeNull()
+  })
 })
 
 describe('the library store', () => {

@@ -3,7 +3,7 @@ import { computed, reactive, ref } from 'vue'
 import { plainModelName } from '../../../shared/api/modelNames'
 import { API_METHODS } from '../../../shared/api/contract'
 import { describeInvalidCall } from '../../../shared/api/plainWords'
-import { DETAIL_DEFAULT, DETAIL_MAX, INTENSITY_DEFAULT, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
+import { DETAIL_DEFAULT, DETAIL_MAX, INTENSITY_DEFAULT, type DoubtfulPhotoDto, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
 import { apiClient } from './app'
 import { useLibraryStore } from './library'
 import { jobSummary, reviewFilter } from './jobSummary'
@@ -20,6 +20,12 @@ export interface JobFailure {
   photoId: number
   name: string
   reason: string
+}
+
+/** A colorize request waiting for the user's answer: some of its photos may already be in colour. */
+export interface DoubtQuestion {
+  params: { projectId: number; photoIds?: number[] } & ColorizeChoices
+  photos: DoubtfulPhotoDto[]
 }
 
 /** The notice shown when a job ends: what was done, and where to review it. */
@@ -40,6 +46,7 @@ export const useJobsStore = defineStore('jobs', () => {
   const choices = reactive<ColorizeChoices>({ modelId: 'default', detail: DETAIL_DEFAULT, intensity: INTENSITY_DEFAULT, recolor: false })
   const error = ref<string | null>(null)
   const notice = ref<JobNotice | null>(null)
+  const doubt = ref<DoubtQuestion | null>(null)
   /** The largest detail the chosen model runs at (some heads cap it; the pipeline clamps to it). */
   const detailLimit = computed(() => {
     const card = models.value.find((m) => m.id === choices.modelId)?.card
@@ -65,7 +72,10 @@ export const useJobsStore = defineStore('jobs', () => {
     models.value = await api.listModels()
   }
 
-  /** Queues a job with the current choices, checked first with the contract's own bounds. */
+  /**
+   * Queues a job with the current choices, checked first with the contract's own bounds. When some of
+   * the photos may already be in colour, nothing is queued yet: `doubt` asks the user (answerDoubt).
+   */
   async function colorize(projectId: number, photoIds?: number[]): Promise<void> {
     error.value = null
     const params = { projectId, photoIds, ...choices }
@@ -75,7 +85,23 @@ export const useJobsStore = defineStore('jobs', () => {
       return
     }
     try {
-      upsert(await api.createColorizeJob(params))
+      const photos = params.recolor ? [] : await api.listDoubtfulPhotos({ projectId, photoIds })
+      if (photos.length > 0) doubt.value = { params, photos }
+      else upsert(await api.createColorizeJob(params))
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
+  /** The user's answer about the photos in doubt: recolour them anyway, skip them, or (null) queue nothing. */
+  async function answerDoubt(answer: 'recolor' | 'skip' | null): Promise<void> {
+    const question = doubt.value
+    doubt.value = null
+    if (!question || answer === null) return
+    const ids = question.params.photoIds
+    if (answer === 'skip' && ids && question.photos.length >= new Set(ids).size) return // every photo skipped: nothing to queue
+    try {
+      upsert(await api.createColorizeJob({ ...question.params, doubtful: answer }))
     } catch (e) {
       error.value = (e as Error).message
     }
@@ -140,8 +166,8 @@ export const useJobsStore = defineStore('jobs', () => {
   api.onEvent('versionCreated', (version) => useLibraryStore().touchImages(version.photoId))
 
   return {
-    jobs, progress, failures, models, choices, detailLimit, runningPhotoIds, error, notice,
-    load, refreshModels, modelName, colorize, review, dismissNotice: () => (notice.value = null),
+    jobs, progress, failures, models, choices, detailLimit, runningPhotoIds, error, notice, doubt,
+    load, refreshModels, modelName, colorize, answerDoubt, review, dismissNotice: () => (notice.value = null),
     pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob')
   }
 })
