@@ -119,7 +119,7 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     await page.getByTestId('project').first().click()
     await expect.poll(() => page.getByTestId('model-select').locator(`option[value="${modelId}"]`).count(), { timeout: 20_000 }).toBe(1)
     await page.getByTestId('photo-cell').first().click()
-    await page.getByTestId('detail').fill('64')
+    await page.getByTestId('working-size').fill('64')
     await page.getByTestId('nav-finetune').click()
     await job().getByTestId('finetune-use-model').click()
     await expect.poll(() => page.getByTestId('model-select').inputValue(), { timeout: 20_000 }).toBe(modelId)

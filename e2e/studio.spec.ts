@@ -120,7 +120,7 @@ describe('the studio in the browser', () => {
   it('colorizes two photos: progress reaches 100%, counts and thumbnails change as each photo finishes', async () => {
     await cells().nth(0).click()
     await cells().nth(1).click({ modifiers: ['ControlOrMeta'] }) // adds it, as in a file manager
-    await page.getByTestId('detail').fill('64')
+    await page.getByTestId('working-size').fill('64')
     // Everything the queue and the grid show while the job runs, as it changes.
     await page.evaluate(WATCH_JOB_SCRIPT)
     await page.getByTestId('colorize-selected').click()

@@ -156,4 +156,12 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     const again = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', '64'], { cwd: REPO })
     expect(again.stdout).toMatch(/skipped 1:[\s\S]*output exists/)
   }, 60_000)
+
+  it('checks --size with the studio\'s working-size bounds (whole pixels, 64 to 2048)', async () => {
+    for (const size of ['32', '96.5', '4096']) {
+      const refused = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', size], { cwd: REPO }).catch((e) => e)
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toContain('--size must be a whole number from 64 to 2048')
+    }
+  }, 60_000)
 })

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { USAGE_DEFAULTS, usage } from '../../src/cli/usage'
-import { DEFAULT_WORKING_SIZE } from '../../src/main/pipeline/workingSize'
+import { WORKING_SIZE_DEFAULT } from '../../src/shared/api/schemas'
 import { DEFAULT_BATCH_CONCURRENCY } from '../../src/main/batch/colorizeBatch'
 import { OUTPUT_FORMATS } from '../../src/main/imaging/photoWriter'
 import { DEFAULT_EVAL_SIZE } from '../../src/main/evaluation/evaluateModel'
@@ -10,7 +10,7 @@ describe('CLI usage texts', () => {
   it('print the defaults the commands really use', () => {
     const f = DEFAULT_FINETUNE_OPTIONS
     expect(USAGE_DEFAULTS).toEqual({
-      workingSize: DEFAULT_WORKING_SIZE,
+      workingSize: WORKING_SIZE_DEFAULT,
       batchConcurrency: DEFAULT_BATCH_CONCURRENCY,
       outputFormats: [...OUTPUT_FORMATS],
       evalSize: DEFAULT_EVAL_SIZE,

@@ -8,10 +8,10 @@ import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
 import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
-import { MAX_WORKING_SIZE, MIN_WORKING_SIZE } from '../../main/pipeline/workingSize'
+import { INTENSITY_MAX, INTENSITY_MIN, WORKING_SIZE_MAX, WORKING_SIZE_MIN, WorkingSizeSchema } from '../../shared/api/schemas'
 import { QUALITY_MAX, QUALITY_MIN } from '../../shared/settings'
 import { colorizeUsage, UsageError } from '../usage'
-import { numberBetween, wholeNumberBetween } from '../options'
+import { numberBetween, numberOption, wholeNumberBetween } from '../options'
 
 export async function colorizeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -54,8 +54,9 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
     input,
     output,
     {
-      workingSize: numberBetween('size', values.size, MIN_WORKING_SIZE, MAX_WORKING_SIZE),
-      intensity: numberBetween('intensity', values.intensity, 0, 4),
+      // --size is the working size, checked by the studio's own schema
+      workingSize: numberOption('size', values.size, (n) => WorkingSizeSchema.safeParse(n).success, `a whole number from ${WORKING_SIZE_MIN} to ${WORKING_SIZE_MAX}`),
+      intensity: numberBetween('intensity', values.intensity, INTENSITY_MIN, INTENSITY_MAX),
       quality: wholeNumberBetween('quality', values.quality, QUALITY_MIN, QUALITY_MAX),
       format: values.format as OutputFormat | undefined,
       recolor: values.recolor,

@@ -99,11 +99,11 @@ describe('ApiService', () => {
 
     const grandma = page.items[0]!
     expect(grandma.work).toEqual({ versions: 0, shownVersionId: null, preferredVersionId: null, failure: null, activity: null })
-    const v1 = store.addResult({ photoId: grandma.id, modelId: 'tiny', options: { detail: 512 }, status: 'done', outputPath: join(dir, 'v1.png') })
+    const v1 = store.addResult({ photoId: grandma.id, modelId: 'tiny', options: { workingSize: 512 }, status: 'done', outputPath: join(dir, 'v1.png') })
     const detail = await api.invoke('getPhoto', { photoId: grandma.id })
     // The library shows the new version: the photo's work changed, nothing else.
     expect(detail.photo).toEqual({ ...grandma, work: { ...grandma.work, versions: 1, shownVersionId: v1.id } })
-    expect(detail.versions).toMatchObject([{ modelId: 'tiny', options: { detail: 512 }, status: 'done', preferred: false, hasOutput: true }])
+    expect(detail.versions).toMatchObject([{ modelId: 'tiny', options: { workingSize: 512 }, status: 'done', preferred: false, hasOutput: true }])
     expect(detail.versions[0]).not.toHaveProperty('outputPath')
 
     const rescan = await api.invoke('rescanProject', { projectId: project.id })

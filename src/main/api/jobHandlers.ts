@@ -24,13 +24,13 @@ export function jobHandlers(ctx: StudioContext): Pick<ApiHandlers, JobMethods> {
   }
   return {
     listDoubtfulPhotos: async ({ projectId, photoIds }) => doubtfulPhotos(store, requested(projectId, photoIds)),
-    createColorizeJob: async ({ projectId, photoIds, modelId, detail, intensity, recolor, doubtful }) => {
+    createColorizeJob: async ({ projectId, photoIds, modelId, workingSize, intensity, recolor, doubtful }) => {
       const { ids, recolorPhotoIds } = applyDoubtChoice(store, requested(projectId, photoIds), doubtful, recolor)
       const models = await ctx.models.list()
       if (!models.some((m) => m.card.id === modelId)) {
         throw new ApiError('bad_request', `model '${modelId}' is not installed (installed: ${models.map((m) => m.card.id).join(', ') || 'none'})`)
       }
-      const job = queue.create(projectId, ids, { modelId, detail, intensity, recolor, recolorPhotoIds })
+      const job = queue.create(projectId, ids, { modelId, workingSize, intensity, recolor, recolorPhotoIds })
       return dto(job.id)
     },
     listJobs: async ({ projectId }) => store.listJobs('colorize', projectId).map((job) => jobDto(job, store.jobCounts(job.id))),

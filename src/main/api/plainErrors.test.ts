@@ -32,11 +32,11 @@ afterAll(async () => {
 
 describe('errors in plain words', () => {
   it('says which field is out of range and what is allowed, not "invalid parameters for createColorizeJob"', async () => {
-    const error = await rejection(api.call('createColorizeJob', { projectId: 1, detail: 5000, intensity: -1 }))
+    const error = await rejection(api.call('createColorizeJob', { projectId: 1, workingSize: 5000, intensity: -1 }))
     expect(error.code).toBe('invalid_params')
     expect(error.message).toBe('Could not start colorizing: Detail must be at most 2048. Colour intensity must be at least 0.')
     expect(error.message).not.toMatch(/invalid parameters|createColorizeJob/)
-    expect(error.issues!.map((i) => i.path)).toEqual(['detail', 'intensity']) // the details stay for programs
+    expect(error.issues!.map((i) => i.path)).toEqual(['workingSize', 'intensity']) // the details stay for programs
   })
 
   it('words every kind of problem for people', () => {

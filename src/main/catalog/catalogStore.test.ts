@@ -201,13 +201,13 @@ describe('CatalogStore', () => {
   it('keeps one preferred version per photo and cascades deletes', () => {
     const project = store.createProject({ name: 'Attic', root: '/archive/attic' })
     const photo = store.insertPhoto(project.id, 'a.jpg', facts())
-    const v1 = store.addResult({ photoId: photo.id, modelId: 'default', options: { detail: 512 }, status: 'done' })
-    const v2 = store.addResult({ photoId: photo.id, modelId: 'default', options: { detail: 768 }, status: 'done' })
+    const v1 = store.addResult({ photoId: photo.id, modelId: 'default', options: { workingSize: 512 }, status: 'done' })
+    const v2 = store.addResult({ photoId: photo.id, modelId: 'default', options: { workingSize: 768 }, status: 'done' })
     store.setPreferredResult(v1.id)
     store.setPreferredResult(v2.id)
     expect(store.resultsOfPhoto(photo.id).map((r) => [r.id, r.preferred, r.options])).toEqual([
-      [v1.id, false, { detail: 512 }],
-      [v2.id, true, { detail: 768 }]
+      [v1.id, false, { workingSize: 512 }],
+      [v2.id, true, { workingSize: 768 }]
     ])
     expect(() => store.db.prepare('UPDATE results SET preferred = 1').run()).toThrow(/UNIQUE/)
 

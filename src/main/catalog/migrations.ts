@@ -150,8 +150,18 @@ export const MIGRATIONS: readonly Migration[] = [
   // before doubt was measured; the next scan reads them again.
   (db) => {
     db.exec('ALTER TABLE photos ADD COLUMN colour_doubtful INTEGER')
-  }
+  },
+  // 7: the working size has one name end to end: colorize options saved as `detail` become `workingSize`.
+  renameWorkingSize
 ]
+
+/** Renames the key `detail` to `workingSize` in the saved options of colorize jobs and of versions, keeping its value. */
+export function renameWorkingSize(db: Database): void {
+  const rename = `options_json = json_set(json_remove(options_json, '$.detail'), '$.workingSize', json_extract(options_json, '$.detail'))`
+  const saved = `json_type(options_json, '$.detail') IS NOT NULL`
+  db.exec(`UPDATE jobs SET ${rename} WHERE kind = 'colorize' AND ${saved}`)
+  db.exec(`UPDATE results SET ${rename} WHERE ${saved}`)
+}
 
 function rebuildWithAutoincrement(db: Database, table: string): void {
   const definition = db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)!.sql

@@ -32,7 +32,7 @@ const versions = new Map<number, number[]>()
 
 async function makeVersion(photoId: number, intensity: number): Promise<number> {
   const photo = store.getPhoto(photoId)!
-  const result = store.addResult({ photoId, modelId: 'default', options: { detail: 64, intensity }, status: 'pending' })
+  const result = store.addResult({ photoId, modelId: 'default', options: { workingSize: 64, intensity }, status: 'pending' })
   const out = versionPath(join(dir, 'cache', 'versions'), projectId, photoId, result.id)
   await mkdir(join(out, '..'), { recursive: true })
   await colorizePhoto(model, join(root, photo.relativePath), out, { format: 'png', workingSize: 64, intensity })

@@ -102,9 +102,9 @@ describe('colorize queue', () => {
     const { project, ids } = await openArchive(api, ['a.png', 'broken.jpg', 'b.png', 'holiday.jpg', 'c.png'])
     const [a, broken, b, holiday, c] = ids as [number, number, number, number, number]
 
-    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, detail: 64, intensity: 1.2 })
+    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, workingSize: 64, intensity: 1.2 })
     expect(['queued', 'running']).toContain(job.status) // it starts at once: the queue was empty
-    expect(job).toMatchObject({ options: { modelId: 'default', detail: 64, intensity: 1.2, recolor: false }, counts: { total: 5 } })
+    expect(job).toMatchObject({ options: { modelId: 'default', workingSize: 64, intensity: 1.2, recolor: false }, counts: { total: 5 } })
     const finished = await nextEvent('jobFinished', (j) => j.id === job.id)
     expect(finished).toMatchObject({ status: 'done', counts: { total: 5, done: 3, failed: 1, skipped: 1, queued: 0, running: 0 } })
 
@@ -149,7 +149,7 @@ describe('colorize queue', () => {
     const created = payloads('versionCreated')
     expect(created.map((v) => v.photoId).sort(byId)).toEqual([a, b, c].sort(byId))
     for (const version of created) {
-      expect(version).toMatchObject({ modelId: 'default', status: 'done', hasOutput: true, preferred: false, options: { detail: 64, intensity: 1.2 } })
+      expect(version).toMatchObject({ modelId: 'default', status: 'done', hasOutput: true, preferred: false, options: { workingSize: 64, intensity: 1.2 } })
       const file = join(versionsDir(), String(project.id), String(version.photoId), `${version.id}.png`)
       const meta = await sharp(file).metadata()
       const photo = (await api.invoke('getPhoto', { photoId: version.photoId })).photo
@@ -161,7 +161,7 @@ describe('colorize queue', () => {
     expect((await api.invoke('listJobs', { projectId: project.id })).map((j) => j.id)).toEqual([job.id])
 
     // "All of the project": the readable photos (not the broken one); earlier versions stay.
-    const all = await api.invoke('createColorizeJob', { projectId: project.id, detail: 64, recolor: true })
+    const all = await api.invoke('createColorizeJob', { projectId: project.id, workingSize: 64, recolor: true })
     expect(all.counts.total).toBe(7)
     expect((await nextEvent('jobFinished', (j) => j.id === all.id)).counts).toMatchObject({ done: 7, failed: 0, skipped: 0 })
     const versionsOfA = await api.invoke('listVersions', { photoId: a })
@@ -175,12 +175,12 @@ describe('colorize queue', () => {
     expect((await rejection(api.invoke('createColorizeJob', { projectId: 999 }))).code).toBe('not_found')
     expect((await rejection(api.invoke('createColorizeJob', { projectId: project.id, photoIds: [ids[0]!, 999] }))).code).toBe('bad_request')
     expect((await rejection(api.invoke('createColorizeJob', { projectId: project.id, modelId: 'nope' }))).message).toMatch(/not installed/)
-    expect((await rejection(api.call('createColorizeJob', { projectId: project.id, detail: 8 }))).code).toBe('invalid_params')
+    expect((await rejection(api.call('createColorizeJob', { projectId: project.id, workingSize: 8 }))).code).toBe('invalid_params')
     expect((await rejection(api.call('createColorizeJob', { projectId: project.id, intensity: -1 }))).code).toBe('invalid_params')
     expect((await rejection(api.invoke('getJob', { jobId: 999 }))).code).toBe('not_found')
     expect((await rejection(api.invoke('pauseJob', { jobId: 999 }))).code).toBe('not_found')
     await rm(join(root, 'b.png')) // gone since the scan
-    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, detail: 64 })
+    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, workingSize: 64 })
     expect(await nextEvent('jobFinished', (j) => j.id === job.id)).toMatchObject({ status: 'done', counts: { done: 1, failed: 1 } })
     expect((await api.invoke('getJob', { jobId: job.id })).items[1]).toMatchObject({ status: 'failed', error: 'the file is missing from the archive folder' })
     expect((await rejection(api.invoke('pauseJob', { jobId: job.id }))).code).toBe('bad_request')
@@ -191,7 +191,7 @@ describe('colorize queue', () => {
   it('cancels a running job at once: the photo in progress is abandoned, the rest never start', async () => {
     const { api, store } = openService()
     const { project, ids } = await openArchive(api, ['a.png', 'b.png', 'c.png', 'd.png', 'e.png', 'f.png'])
-    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, detail: 64 })
+    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, workingSize: 64 })
     await nextEvent('jobItemFinished', (i) => i.jobId === job.id)
     const cancelled = await api.invoke('cancelJob', { jobId: job.id })
     expect(cancelled.status).toBe('cancelled')
@@ -215,7 +215,7 @@ describe('colorize queue', () => {
   it('pauses after the photo in progress and resumes where it stopped', async () => {
     const { api, store } = openService()
     const { project, ids } = await openArchive(api, ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'])
-    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, detail: 64 })
+    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, workingSize: 64 })
     await nextEvent('jobItemFinished', (i) => i.jobId === job.id)
     expect((await api.invoke('pauseJob', { jobId: job.id })).status).toBe('paused')
     await api.jobsIdle()
@@ -239,7 +239,7 @@ describe('colorize queue', () => {
   it('resumes after a restart: closing pauses the job, a crash is recovered at start-up, done items stay done', async () => {
     const first = openService()
     const { project, ids } = await openArchive(first.api, ['a.png', 'b.png', 'c.png', 'd.png'])
-    const job = await first.api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, detail: 64 })
+    const job = await first.api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, workingSize: 64 })
     await nextEvent('jobItemFinished', (i) => i.jobId === job.id)
     await closeService(first) // the app quits mid-job
 
@@ -280,7 +280,7 @@ describe('colorize queue', () => {
     process.env.KOALARIZE_TEST_CRASH_ON_FILE = 'b.png' // test-only hook in colorizeWorker.ts: SIGKILLs itself on this file
     const { api, store } = openService()
     const { project, ids } = await openArchive(api, ['a.png', 'b.png', 'c.png'])
-    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, detail: 64 })
+    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: ids, workingSize: 64 })
     const finished = await nextEvent('jobFinished', (j) => j.id === job.id)
     expect(finished).toMatchObject({ status: 'done', counts: { done: 2, failed: 1 } })
     expect(store.getJobItem(job.id, ids[1]!)).toMatchObject({ status: 'failed', error: CRASH_REASON })
@@ -294,7 +294,7 @@ describe('colorize queue', () => {
     const { project, ids } = await openArchive(api, ['a.png'])
     const photoId = ids[0]!
     for (const intensity of [1, 2]) {
-      const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: [photoId], detail: 64, intensity })
+      const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: [photoId], workingSize: 64, intensity })
       await nextEvent('jobFinished', (j) => j.id === job.id)
     }
     const [v1, v2] = await api.invoke('listVersions', { photoId })

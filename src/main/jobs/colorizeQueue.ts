@@ -308,7 +308,7 @@ export class ColorizeQueue {
         photoId: photo.id,
         input,
         output,
-        options: { workingSize: options.detail, intensity: options.intensity, recolor }
+        options: { workingSize: options.workingSize, intensity: options.intensity, recolor }
       })
     } finally {
       clearInterval(ticker)

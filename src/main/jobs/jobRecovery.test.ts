@@ -75,7 +75,7 @@ describe('after a crash', () => {
 
     // The catalog as a crash left it: the job running, one photo half made (a pending version and its file).
     const raw = CatalogStore.open(catalogFile())
-    const job = raw.createJob({ kind: 'colorize', projectId: project.id, photoIds: ids, options: { modelId: 'default', detail: 64, intensity: 1, recolor: false } })
+    const job = raw.createJob({ kind: 'colorize', projectId: project.id, photoIds: ids, options: { modelId: 'default', workingSize: 64, intensity: 1, recolor: false } })
     raw.setJobStatus(job.id, 'running')
     const half = raw.addResult({ photoId: ids[0]!, modelId: 'default', options: {}, status: 'pending' })
     const halfFile = join(dir, 'cache', 'versions', String(project.id), String(ids[0]), `${half.id}.png`)
@@ -103,7 +103,7 @@ describe('after a crash', () => {
       if (update.status === 'done') throw new Error('simulated crash')
       updateJobItem(jobId, photoId, update)
     }
-    const job = await first.api.invoke('createColorizeJob', { projectId: project.id, photoIds: [ids[0]!], detail: 64 })
+    const job = await first.api.invoke('createColorizeJob', { projectId: project.id, photoIds: [ids[0]!], workingSize: 64 })
     await first.api.jobsIdle()
     const results = first.store.resultsOfPhoto(ids[0]!)
     expect(results.map((r) => r.status)).toEqual(['pending']) // rolled back with the job item

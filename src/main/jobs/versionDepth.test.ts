@@ -66,7 +66,7 @@ describe('version bit depth', () => {
     await api.idle()
     const photos = (await api.invoke('listPhotos', { projectId: project.id })).items
     const id = (name: string): number => photos.find((p) => p.relativePath === name)!.id
-    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: [id('scan16.tif'), id('print8.png')], detail: 64 })
+    const job = await api.invoke('createColorizeJob', { projectId: project.id, photoIds: [id('scan16.tif'), id('print8.png')], workingSize: 64 })
     await finished(job.id)
 
     const versionFile = (name: string): string => store.resultsOfPhoto(id(name))[0]!.outputPath!

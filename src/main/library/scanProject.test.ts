@@ -91,7 +91,7 @@ describe('scanProject', () => {
     await scanProject(store, project.id)
     const first = byPath(project.id)
     const grandma = first.get('box 1/grandma.jpg')!
-    const v1 = store.addResult({ photoId: grandma.id, modelId: 'default', options: { detail: 512 }, status: 'done', outputPath: '/cache/v1.png' })
+    const v1 = store.addResult({ photoId: grandma.id, modelId: 'default', options: { workingSize: 512 }, status: 'done', outputPath: '/cache/v1.png' })
     store.setPreferredResult(v1.id)
     const holiday = first.get('holiday.jpg')!
     store.addResult({ photoId: holiday.id, modelId: 'default', options: {}, status: 'done' })

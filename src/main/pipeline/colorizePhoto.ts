@@ -4,7 +4,8 @@ import { decodePhoto, decodesOnce, probePhoto, readLab, readLightness, type Phot
 import { upsampleChromaInto, type ChromaPlanes } from '../imaging/upsampleChroma'
 import { writeColorizedPhoto, type EncodeOptions } from '../imaging/photoWriter'
 import { PhotoError } from '../imaging/photoErrors'
-import { DEFAULT_WORKING_SIZE, MAX_WORKING_SIZE, MIN_WORKING_SIZE, workingSize } from './workingSize'
+import { workingSize } from './workingSize'
+import { WORKING_SIZE_DEFAULT, WORKING_SIZE_MAX, WORKING_SIZE_MIN } from '../../shared/api/schemas'
 import { APP_VERSION } from '../appVersion'
 
 export interface ColorizeOptions extends EncodeOptions {
@@ -49,8 +50,8 @@ export async function colorizePhoto(
   }
   const decoded = performance.now()
 
-  const largest = Math.min(MAX_WORKING_SIZE, model.card.colorizer.maxWorkingSize ?? MAX_WORKING_SIZE)
-  const requested = clamp(options.workingSize ?? DEFAULT_WORKING_SIZE, MIN_WORKING_SIZE, largest)
+  const largest = Math.min(WORKING_SIZE_MAX, model.card.colorizer.maxWorkingSize ?? WORKING_SIZE_MAX)
+  const requested = clamp(options.workingSize ?? WORKING_SIZE_DEFAULT, WORKING_SIZE_MIN, largest)
   const working = workingSize(info.width, info.height, requested, model.card.colorizer.spatialMultiple)
   const chroma = await predictChroma(model, source, working)
   source = inputPath // the decoded pixels can go

@@ -1,10 +1,3 @@
-import { DETAIL_DEFAULT, DETAIL_MAX, DETAIL_MIN } from '../../shared/api/schemas'
-
-/** Default shorter side, in pixels, at which the network sees a photo, and its bounds: the contract's. */
-export const DEFAULT_WORKING_SIZE = DETAIL_DEFAULT
-export const MIN_WORKING_SIZE = DETAIL_MIN
-export const MAX_WORKING_SIZE = DETAIL_MAX
-
 /**
  * The size the colorizer runs at: shorter side = `shorterSide` (never larger than the photo),
  * both sides multiples of `multiple` so the encoder's three stride-2 steps divide evenly.

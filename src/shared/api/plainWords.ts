@@ -8,7 +8,7 @@ import type { z } from 'zod'
 
 /** Names of fields as the UI labels them; others are spelt out from their camelCase key. */
 const FIELD_LABELS: Record<string, string> = {
-  detail: 'Detail',
+  workingSize: 'Detail', // the studio's word for the working size
   intensity: 'Colour intensity',
   modelId: 'The model',
   photoIds: 'The selection',

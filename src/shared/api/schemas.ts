@@ -74,7 +74,7 @@ export const PhotoPageSchema = z.object({
  */
 export const VersionOptionsSchema = z.object({
   modelId: z.string().optional(),
-  detail: z.number().optional(),
+  workingSize: z.number().optional(),
   intensity: z.number().optional(),
   recolor: z.boolean().optional()
 })
@@ -144,10 +144,11 @@ export const BackgroundErrorSchema = z.object({
 
 // ---- colorize jobs ----
 
-/** Working-size bounds and default ("detail"): the pipeline's MIN/MAX/DEFAULT_WORKING_SIZE are these. */
-export const DETAIL_MIN = 64
-export const DETAIL_MAX = 2048
-export const DETAIL_DEFAULT = 256
+/** The working size: the shorter side, in pixels, that the network sees. Its bounds and default are these alone. */
+export const WORKING_SIZE_MIN = 64
+export const WORKING_SIZE_MAX = 2048
+export const WORKING_SIZE_DEFAULT = 256
+export const WorkingSizeSchema = z.number().int().min(WORKING_SIZE_MIN).max(WORKING_SIZE_MAX)
 /** Colour intensity bounds (1 = the model's own colour). */
 export const INTENSITY_MIN = 0
 export const INTENSITY_MAX = 4
@@ -159,7 +160,7 @@ export const DEFAULT_MODEL_ID = 'default'
 export const ColorizeJobOptionsSchema = z.object({
   modelId: z.string().min(1).max(200),
   /** Working size: shorter side, in pixels, the network sees. */
-  detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX),
+  workingSize: WorkingSizeSchema,
   /** Colour intensity (1 = the model's own). */
   intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX),
   /** Colorize photos already in colour too (from their lightness). */

@@ -3,9 +3,6 @@ import { SettingsPatchSchema, SettingsSchema } from '../settings'
 import {
   CacheInfoSchema,
   DEFAULT_MODEL_ID,
-  DETAIL_DEFAULT,
-  DETAIL_MAX,
-  DETAIL_MIN,
   DoubtfulChoiceSchema,
   DoubtfulPhotoSchema,
   ExecutionProviderInfoSchema,
@@ -21,7 +18,9 @@ import {
   JobProgressSchema,
   JobSchema,
   PhotoDetailSchema,
-  VersionSchema
+  VersionSchema,
+  WORKING_SIZE_DEFAULT,
+  WorkingSizeSchema
 } from './schemas'
 
 /**
@@ -43,8 +42,8 @@ export const STUDIO_METHODS = {
       projectId: IdSchema,
       photoIds: z.array(IdSchema).min(1).max(100_000).optional(),
       modelId: z.string().min(1).max(200).default(DEFAULT_MODEL_ID),
-      /** Working size ("detail"): shorter side, in pixels, that the network sees. */
-      detail: z.number().int().min(DETAIL_MIN).max(DETAIL_MAX).default(DETAIL_DEFAULT),
+      /** Working size: shorter side, in pixels, that the network sees. */
+      workingSize: WorkingSizeSchema.default(WORKING_SIZE_DEFAULT),
       intensity: z.number().min(INTENSITY_MIN).max(INTENSITY_MAX).default(INTENSITY_DEFAULT),
       recolor: z.boolean().default(false),
       /** Photos whose colour is in doubt: 'ask' (refused while there are any), 'recolor' or 'skip'. */

@@ -62,7 +62,7 @@ describe('the jobs store', () => {
 
   it('checks the colorize options with the contract before sending, in plain words', async () => {
     const jobs = useJobsStore()
-    jobs.choices.detail = 5000
+    jobs.choices.workingSize = 5000
     await jobs.colorize(1, [1])
     expect(api.current.createColorizeJob).not.toHaveBeenCalled()
     expect(jobs.error).toBe('Could not start colorizing: Detail must be at most 2048.')

@@ -3,14 +3,14 @@ import { computed, reactive, ref } from 'vue'
 import { plainModelName } from '../../../shared/api/modelNames'
 import { API_METHODS } from '../../../shared/api/contract'
 import { describeInvalidCall } from '../../../shared/api/plainWords'
-import { DETAIL_DEFAULT, DETAIL_MAX, INTENSITY_DEFAULT, type DoubtfulPhotoDto, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
+import { DEFAULT_MODEL_ID, WORKING_SIZE_DEFAULT, WORKING_SIZE_MAX, INTENSITY_DEFAULT, type DoubtfulPhotoDto, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto } from '../../../shared/api/schemas'
 import { apiClient } from './app'
 import { useLibraryStore } from './library'
 import { jobSummary, reviewFilter } from './jobSummary'
 
 export interface ColorizeChoices {
   modelId: string
-  detail: number
+  workingSize: number
   intensity: number
   recolor: boolean
 }
@@ -43,14 +43,14 @@ export const useJobsStore = defineStore('jobs', () => {
   const progress = reactive(new Map<number, JobProgressDto>())
   const failures = reactive(new Map<number, JobFailure[]>())
   const models = ref<ModelDto[]>([])
-  const choices = reactive<ColorizeChoices>({ modelId: 'default', detail: DETAIL_DEFAULT, intensity: INTENSITY_DEFAULT, recolor: false })
+  const choices = reactive<ColorizeChoices>({ modelId: DEFAULT_MODEL_ID, workingSize: WORKING_SIZE_DEFAULT, intensity: INTENSITY_DEFAULT, recolor: false })
   const error = ref<string | null>(null)
   const notice = ref<JobNotice | null>(null)
   const doubt = ref<DoubtQuestion | null>(null)
-  /** The largest detail the chosen model runs at (some heads cap it; the pipeline clamps to it). */
-  const detailLimit = computed(() => {
+  /** The largest working size the chosen model runs at (some heads cap it; the pipeline clamps to it). */
+  const workingSizeLimit = computed(() => {
     const card = models.value.find((m) => m.id === choices.modelId)?.card
-    return Math.min(DETAIL_MAX, card?.colorizer.maxWorkingSize ?? DETAIL_MAX)
+    return Math.min(WORKING_SIZE_MAX, card?.colorizer.maxWorkingSize ?? WORKING_SIZE_MAX)
   })
   /** The photos being colorized right now (one per running job). */
   const runningPhotoIds = computed(() => new Set([...progress.values()].filter((p) => p.status === 'running' && p.current).map((p) => p.current!.photoId)))
@@ -166,7 +166,7 @@ export const useJobsStore = defineStore('jobs', () => {
   api.onEvent('versionCreated', (version) => useLibraryStore().touchImages(version.photoId))
 
   return {
-    jobs, progress, failures, models, choices, detailLimit, runningPhotoIds, error, notice, doubt,
+    jobs, progress, failures, models, choices, workingSizeLimit, runningPhotoIds, error, notice, doubt,
     load, refreshModels, modelName, colorize, answerDoubt, review, dismissNotice: () => (notice.value = null),
     pause: act('pauseJob'), resume: act('resumeJob'), cancel: act('cancelJob')
   }

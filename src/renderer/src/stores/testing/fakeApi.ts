@@ -36,7 +36,7 @@ export const photo = (id: number, work: Partial<PhotoWorkDto> = {}): PhotoDto =>
 })
 
 export const job = (over: Partial<Omit<JobDto, 'counts'>> & { counts?: Partial<JobDto['counts']> } = {}): JobDto => ({
-  id: 7, projectId: 1, kind: 'colorize', status: 'running', options: { modelId: 'default', detail: 256, intensity: 1, recolor: false, recolorPhotoIds: [] },
+  id: 7, projectId: 1, kind: 'colorize', status: 'running', options: { modelId: 'default', workingSize: 256, intensity: 1, recolor: false, recolorPhotoIds: [] },
   createdAt: '', updatedAt: '', error: null, ...over,
   counts: { total: 55, queued: 55, running: 0, done: 0, failed: 0, skipped: 0, cancelled: 0, ...over.counts }
 })
