@@ -1,9 +1,7 @@
-import { fork } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { InstalledModel } from '../../shared/modelCard'
 import type { ProviderName } from '../inference/executionProviders'
 import type { FromWorker, InferenceSettings, ToWorker, WorkerColorizeOptions } from './workerProtocol'
+import { forkWorker, type WorkerChild } from './forkWorker'
 
 /**
  * The app's side of the colorize worker.
@@ -22,63 +20,18 @@ import type { FromWorker, InferenceSettings, ToWorker, WorkerColorizeOptions } f
  * `postMessage`/`on('message')`/`on('exit')` map one to one onto WorkerProcess).
  */
 
-/** A running worker process, whatever started it. */
-export interface WorkerProcess {
-  send(message: ToWorker): void
-  onMessage(listener: (message: FromWorker) => void): void
-  /** Called once, when the process has gone (crashed, killed, or exited); `reason` is for logs. */
-  onExit(listener: (reason: string) => void): void
-  /** Ends it now (SIGKILL): used to cancel the photo in progress. */
-  kill(): void
-}
+/** A running colorize worker process, whatever started it (kill: used to cancel the photos in progress). */
+export type WorkerProcess = WorkerChild<ToWorker, FromWorker>
 
 export type SpawnWorker = () => WorkerProcess
 
 /**
- * Forks colorizeWorker in a Node child process. From source (tsx in development, vitest in tests)
- * the child loads TypeScript through tsx's loader; from an electron-vite build it runs the bundled
- * `colorizeWorker.js` next to the main bundle (a second entry: see colorizeWorker.ts).
+ * Forks colorizeWorker in a Node child process (forkWorker): from source through tsx, from an
+ * electron-vite build the bundled `colorizeWorker.js` next to the main bundle (a second entry: see
+ * colorizeWorker.ts).
  */
 export function forkColorizeWorker(): WorkerProcess {
-  const fromSource = import.meta.url.endsWith('.ts')
-  const entry = fileURLToPath(new URL(fromSource ? './colorizeWorker.ts' : './colorizeWorker.js', import.meta.url))
-  // An absolute URL for tsx, so the child finds it whatever the current directory is.
-  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
-  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' })
-  let exitListener: ((reason: string) => void) | undefined
-  let exited = false
-  const exit = (reason: string): void => {
-    if (exited) return
-    exited = true
-    exitListener?.(reason)
-  }
-  child.on('exit', (code, signal) => exit(signal ? `killed by ${signal}` : `exited with code ${code}`))
-  // 'error': the process could not be started, or a message could not be sent (it is going away).
-  child.on('error', (error) => {
-    if (child.pid === undefined) exit(`could not start: ${error.message}`)
-  })
-  // An idle worker must not keep the app's process alive (a script that is done should exit): the IPC
-  // channel holds the event loop only while a request waits for its answer.
-  child.unref()
-  child.channel?.unref()
-  return {
-    send: (message) => {
-      if (!child.connected) return
-      child.channel?.ref()
-      child.send(message)
-    },
-    onMessage: (listener) =>
-      child.on('message', (message) => {
-        child.channel?.unref()
-        listener(message as FromWorker)
-      }),
-    onExit: (listener) => {
-      exitListener = listener
-    },
-    kill: () => {
-      child.kill('SIGKILL')
-    }
-  }
+  return forkWorker<ToWorker, FromWorker>(new URL('./colorizeWorker.ts', import.meta.url), new URL('./colorizeWorker.js', import.meta.url))
 }
 
 export type ColorizeOutcome =
