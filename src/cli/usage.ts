@@ -42,7 +42,8 @@ export const evalUsage = `koalarize eval <folder or .tar of colour photos> [opti
   --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
   --threads <n>            inference threads (default: onnxruntime's choice)`
 
-export const finetuneUsage = `koalarize finetune <folder of colour photos> --name <model name> [options]
+export const finetuneUsage = `koalarize finetune <folder of colour photos> [--name <model name>] [options]
+  --name <model name>     (default: the folder's name and the month, e.g. "Family, Nov 2026")
   --base <id or folder>   model to start from (default: ${f.baseModel}; it must include weights.pt)
   --train decoder|all     layers to train: fusion + decoder (default), or all
   --epochs <n>            passes over the photos (default ${f.epochs})

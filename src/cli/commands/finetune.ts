@@ -1,4 +1,6 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { suggestedModelName } from '../../shared/api/modelNames'
 import { FinetuneService, type FinetuneEvent, type JobRecord } from '../../main/training/finetuneJob'
 import type { HeldoutScores } from '../../main/training/jobStore'
 import { findPython, formatPythonReport } from '../../main/training/pythonEnvironment'
@@ -47,9 +49,10 @@ export async function finetuneCommand(argv: string[]): Promise<number> {
     if (positionals.length) throw new UsageError('--resume takes a job id and no folder')
     job = await service.resume(values.resume)
   } else {
-    if (positionals.length !== 1 || !values.name) throw new UsageError(finetuneUsage)
+    if (positionals.length !== 1 || values.name?.trim() === '') throw new UsageError(finetuneUsage)
     const options = finetuneOptionsFromFlags(values)
-    job = await service.start({ collection: positionals[0]!, name: values.name, options })
+    const name = values.name ?? suggestedModelName(resolve(positionals[0]!), new Date())
+    job = await service.start({ collection: positionals[0]!, name, options })
   }
   return follow(service, job)
 }
