@@ -15,7 +15,9 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           // The colorize child process (forked per job queue; see src/main/jobs/colorizeWorkerClient.ts).
-          colorizeWorker: resolve(import.meta.dirname, 'src/main/jobs/colorizeWorker.ts')
+          colorizeWorker: resolve(import.meta.dirname, 'src/main/jobs/colorizeWorker.ts'),
+          // The fine-tune's held-out scoring child process (see src/main/training/scoreWorkerClient.ts).
+          scoreWorker: resolve(import.meta.dirname, 'src/main/training/scoreWorker.ts')
         },
         external: nativeDeps
       }

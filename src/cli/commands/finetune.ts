@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { suggestedModelName } from '../../shared/api/modelNames'
-import { FinetuneService, type FinetuneEvent, type JobRecord } from '../../main/training/finetuneJob'
+import { FinetuneService, type FinetuneEvent, type JobRecord } from '../../main/training/finetuneService'
 import type { HeldoutScores } from '../../main/training/jobStore'
 import { findPython, formatPythonReport } from '../../main/training/pythonEnvironment'
 import { ProgressBar, formatDuration } from '../progressBar'

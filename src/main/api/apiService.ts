@@ -34,7 +34,7 @@ import { exportHandlers } from './exportHandlers'
 import { projectHandlers } from './projectHandlers'
 import { settingsHandlers } from './settingsHandlers'
 import { finetuneHandlers, forwardFinetuneEvents } from './finetuneHandlers'
-import type { FinetuneService } from '../training/finetuneJob'
+import type { FinetuneService } from '../training/finetuneService'
 import { removeAbandonedExportFiles } from '../export/exportFile'
 import { removeAbandonedScratch } from '../files/scratch'
 

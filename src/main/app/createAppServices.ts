@@ -6,7 +6,7 @@ import { ThumbnailCache } from '../library/thumbnailCache'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR, userDataDir } from '../models/paths'
 import { SettingsStore } from '../settings/settingsStore'
-import { FinetuneService } from '../training/finetuneJob'
+import { FinetuneService } from '../training/finetuneService'
 
 export interface AppServicesOptions {
   /** The per-user data folder (catalog, user models, caches); default userDataDir(). Electron passes app.getPath('userData'). */

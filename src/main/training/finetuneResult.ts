@@ -1,21 +1,13 @@
 import { existsSync } from 'node:fs'
 import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ColorizerModel } from '../inference/colorizerModel'
-import { evaluateModel, type MeanScores } from '../evaluation/evaluateModel'
+import type { MeanScores } from '../evaluation/evaluateModel'
 import type { DatasetPhoto } from '../evaluation/datasetSource'
-import type { InstalledModel } from '../../shared/modelCard'
+import type { HeldoutComparison } from './heldoutComparison'
 import type { ModelRegistry } from '../models/modelRegistry'
 import { finiteOrString, type HeldoutScores } from './jobStore'
 
-/** Held-out figures of the base and the fine-tuned model, from the app's own pipeline (evaluateModel). */
-export interface HeldoutComparison {
-  photos: number
-  base: MeanScores
-  fineTuned: MeanScores
-  grey: MeanScores
-  failed: { id: string; reason: string }[]
-}
+export type { HeldoutComparison } from './heldoutComparison'
 
 /** A model id from a name: lower-case words joined by '-', unique among installed models and folders. */
 export async function uniqueModelId(name: string, registry: ModelRegistry, modelsDir: string): Promise<string> {
@@ -29,28 +21,6 @@ export async function uniqueModelId(name: string, registry: ModelRegistry, model
 
 export async function heldoutPhotos(heldoutDir: string): Promise<DatasetPhoto[]> {
   return (await readdir(heldoutDir)).filter((name) => name.endsWith('.jpg')).sort().map((name) => ({ id: name, path: join(heldoutDir, name) }))
-}
-
-/** Colorizes the held-out photos with both models and scores them against the originals. */
-export async function compareOnHeldout(base: InstalledModel, fineTuned: InstalledModel, photos: DatasetPhoto[],
-  onProgress?: (which: 'base' | 'fine-tuned', done: number, total: number) => void): Promise<HeldoutComparison> {
-  const run = async (installed: InstalledModel, which: 'base' | 'fine-tuned') => {
-    const model = await ColorizerModel.load(installed)
-    try {
-      return (await evaluateModel(model, photos, { onProgress: (p) => onProgress?.(which, p.done, p.total) })).report
-    } finally {
-      await model.release()
-    }
-  }
-  const before = await run(base, 'base')
-  const after = await run(fineTuned, 'fine-tuned')
-  return {
-    photos: after.overall.photos,
-    base: before.overall.model,
-    fineTuned: after.overall.model,
-    grey: after.overall.baseline,
-    failed: [...before.failed, ...after.failed]
-  }
 }
 
 /** The least held-out CIEDE2000 improvement, relative to the base, that counts as better (noise aside). */
