@@ -1,7 +1,8 @@
-import { ColorizeJobOptionsSchema, type JobDto, type JobItemDto, type ModelDto, type PhotoDto, type ProjectDto, type VersionDto } from '../../shared/api/schemas'
+import { ColorizeJobOptionsSchema, type JobDto, type JobItemDto, type JobProgressDto, type ModelDto, type PhotoDto, type ProjectDto, type VersionDto } from '../../shared/api/schemas'
 import { NO_WORK, type PhotoWork } from '../catalog/photoWork'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { CatalogModel, Job, JobCounts, JobItem, Photo, Project, Result } from '../catalog/types'
+import type { JobProgress } from '../jobs/progressEstimator'
 
 /** Catalog records → API records: file-system paths other than the project root stay in main. */
 
@@ -68,4 +69,15 @@ export const jobItemDto = (i: JobItem, photoName: string | null): JobItemDto => 
   error: i.error,
   versionId: i.resultId,
   millis: i.millis
+})
+
+export const jobProgressDto = (p: JobProgress): JobProgressDto => ({
+  jobId: p.jobId,
+  status: p.status,
+  finished: p.finished,
+  total: p.total,
+  fraction: p.fraction,
+  etaSeconds: p.etaSeconds,
+  current: p.current && { photoId: p.current.photoId, fraction: p.current.fraction },
+  counts: { ...p.counts }
 })

@@ -1,6 +1,6 @@
 import type { ApiEvent } from '../../shared/api/contract'
 import type { QueueEmitter, QueueEventName, QueueEvents } from '../jobs/colorizeQueue'
-import { jobDto, jobItemDto, versionDto } from './dto'
+import { jobDto, jobItemDto, jobProgressDto, versionDto } from './dto'
 
 /** One event of the colorize queue, tagged with its name. */
 export type QueueEvent = { [E in QueueEventName]: { name: E; payload: QueueEvents[E] } }[QueueEventName]
@@ -14,7 +14,7 @@ export function queueEventToApi(event: QueueEvent): ApiEvent {
     case 'jobItemFinished':
       return { name: event.name, payload: jobItemDto(event.payload.item, event.payload.photoName) }
     case 'jobProgress':
-      return { name: event.name, payload: event.payload }
+      return { name: event.name, payload: jobProgressDto(event.payload) }
     case 'versionCreated':
       return { name: event.name, payload: versionDto(event.payload) }
   }

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { JobProgressDto } from '../../shared/api/schemas'
 import { ColorizeJobOptionsSchema, type ColorizeJobOptions } from '../../shared/api/schemas'
 import type { InstalledModel } from '../../shared/modelCard'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { Job, JobCounts, JobItem, Result } from '../catalog/types'
 import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
-import { ProgressEstimator } from './progressEstimator'
+import { ProgressEstimator, type JobProgress } from './progressEstimator'
+import { settleOutcome, type ItemUpdate } from './photoOutcome'
 import { removeVersionDebris } from '../versions/versionDebris'
 import { ConflictError, NotFoundError } from '../domainErrors'
 import type { InferenceSettings } from './workerProtocol'
 import { DEFAULT_BATCH_CONCURRENCY, inferenceThreads } from '../batch/colorizeBatch'
 
 export const COLORIZE_JOB_KIND = 'colorize'
-export const CRASH_REASON = 'the colorizer crashed on this photo'
+export { CRASH_REASON } from './photoOutcome'
 /** Why a job interrupted by a crash waits, paused, when it is not resumed by itself (see recover). */
 export const INTERRUPTED_NOTE = 'paused: the app stopped while this job ran; resume it to go on (photos done stay done)'
 
@@ -23,7 +23,7 @@ export interface QueueEvents {
   jobUpdated: { job: Job; counts: JobCounts }
   jobFinished: { job: Job; counts: JobCounts }
   jobItemFinished: { item: JobItem; photoName: string | null }
-  jobProgress: JobProgressDto
+  jobProgress: JobProgress
   versionCreated: Result
 }
 export type QueueEventName = keyof QueueEvents
@@ -281,7 +281,7 @@ export class ColorizeQueue {
     const { store, emit } = this.options
     const photo = store.getPhoto(item.photoId)
     const project = photo && store.getProject(photo.projectId)
-    const finish = (update: Parameters<CatalogStore['updateJobItem']>[2] | null): void => {
+    const finish = (update: ItemUpdate | null): void => {
       if (update) store.updateJobItem(job.id, item.photoId, update)
       emit('jobItemFinished', { item: store.getJobItem(job.id, item.photoId)!, photoName: photo?.relativePath ?? null })
       emit('jobProgress', estimator.progress('running', null))
@@ -314,52 +314,10 @@ export class ColorizeQueue {
       clearInterval(ticker)
     }
 
-    switch (outcome.kind) {
-      case 'done': {
-        // The version and its job item are done together, or neither is (a crash between them would
-        // leave a finished version its job redoes: a duplicate).
-        store.transaction(() => {
-          store.updateResult(result.id, { status: 'done' })
-          store.updateJobItem(job.id, photo.id, { status: 'done', resultId: result.id, millis: outcome.millis })
-        })
-        estimator.record(photo.id, outcome.millis)
-        emit('versionCreated', store.getResult(result.id)!)
-        return finish(null)
-      }
-      case 'crashed':
-        if (outcome.inFlight > 1) {
-          this.soloJobId = job.id // maybe another photo's doing: queued again, the job goes on one at a time
-          await rm(output, { force: true })
-          store.deleteResult(result.id)
-          estimator.abandon(photo.id)
-          return store.updateJobItem(job.id, photo.id, { status: 'queued' })
-        }
-      // falls through: the crash was this photo's alone
-      case 'failed': {
-        // Reasons reach the UI: no file-system paths in them (the photo is named by its path in the project).
-        const reason = outcome.kind === 'crashed' ? CRASH_REASON : outcome.reason.split(input).join(photo.relativePath).split(output).join('the version file')
-        await rm(output, { force: true })
-        store.updateResult(result.id, { status: 'failed', error: reason, outputPath: null })
-        estimator.record(photo.id, null)
-        return finish({ status: 'failed', error: reason, resultId: result.id })
-      }
-      case 'skipped': {
-        await rm(output, { force: true })
-        store.deleteResult(result.id)
-        estimator.record(photo.id, null)
-        return finish({ status: 'skipped', error: outcome.reason })
-      }
-      case 'stopped': {
-        // Cancelled, or the app is closing: the half-made version goes; on close the photo is redone later.
-        await rm(output, { force: true })
-        store.deleteResult(result.id)
-        estimator.record(photo.id, null)
-        if (this.closing && store.getJob(job.id)?.status === 'running') {
-          store.updateJobItem(job.id, photo.id, { status: 'queued' })
-          return
-        }
-        return finish({ status: 'cancelled' })
-      }
-    }
+    if (outcome.kind === 'crashed' && outcome.inFlight > 1) this.soloJobId = job.id // the job goes on one photo at a time
+    const settled = await settleOutcome(store, estimator, { jobId: job.id, photo, version: result, input, output }, outcome, () => this.closing)
+    if (settled.kind === 'requeued') return
+    if (settled.created) emit('versionCreated', settled.created)
+    finish(settled.update)
   }
 }

@@ -1,6 +1,21 @@
-import type { JobProgressDto } from '../../shared/api/schemas'
 import type { CatalogStore } from '../catalog/catalogStore'
-import type { JobStatus } from '../catalog/types'
+import type { JobCounts, JobStatus } from '../catalog/types'
+
+/** How far a job's run has got (the queue's jobProgress event). */
+export interface JobProgress {
+  jobId: number
+  status: JobStatus
+  /** Items finished in any way (done, failed, skipped, cancelled). */
+  finished: number
+  total: number
+  /** Overall progress 0..1, counting the share of the photos in progress. */
+  fraction: number
+  /** Seconds left (null until a photo has been timed). */
+  etaSeconds: number | null
+  /** The photo this report is about, and its own share done. */
+  current: { photoId: number; fraction: number } | null
+  counts: JobCounts
+}
 
 /** Pixels assumed for a photo whose size the scan could not read. */
 const UNKNOWN_PIXELS = 1_000_000
@@ -60,7 +75,7 @@ export class ProgressEstimator {
     return { fraction: expected ? Math.min(0.95, elapsed / expected) : 0, elapsed }
   }
 
-  progress(status: JobStatus, currentPhotoId: number | null): JobProgressDto {
+  progress(status: JobStatus, currentPhotoId: number | null): JobProgress {
     const counts = this.store.jobCounts(this.jobId)
     const finished = counts.done + counts.failed + counts.skipped + counts.cancelled
     const rate = this.measuredPixels > 0 ? this.measuredMs / this.measuredPixels : null
