@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppServices, type AppServices } from '../src/main/app/createAppServices'
+import { datedModelName } from '../src/shared/api/modelNames'
 import { startWebHost, type WebHost } from '../src/main/webhost/webHost'
 import { corpusCategory, finetunableBase } from '../tests/fixtures/finetune'
 import { writeGreyJpegWithMetadata, writeGreyPng } from '../tests/fixtures/photos'
@@ -12,8 +13,9 @@ import { launchChromium } from './browser'
 
 /**
  * Fine-tuning from the studio in the browser: check a small collection made from the shared corpus,
- * start a short fine-tune (2 steps at 64 px), watch its progress, see the new model in the library's
- * model list and colorize a selected scan with it. Screenshots: e2e/artifacts/finetune-*.png.
+ * start a short fine-tune (2 steps at 64 px) under the suggested name (the folder's and the month), watch
+ * its progress, see the new model by that name in the library's model list and colorize a selected scan
+ * with it; then cancel a second fine-tune while it trains. Screenshots: e2e/artifacts/finetune-*.png.
  * Skipped (with the reason) without the shared corpus or a fine-tunable base model.
  */
 
@@ -32,6 +34,8 @@ let host: WebHost
 let browser: Browser
 let page: Page
 let modelId: string
+/** The name the form suggests: the folder's name and the month ("flowers in colour, Nov 2026"). */
+const suggestedName = datedModelName('flowers in colour', new Date())
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `finetune-${name}.png`), fullPage: true })
 const job = () => page.getByTestId('finetune-job').first()
@@ -75,7 +79,7 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     await page.getByTestId('finetune-skipped').locator('summary').click()
     await expect.poll(() => page.getByTestId('finetune-skipped').textContent()).toContain('old-scan.png: black-and-white or near-grey')
     await expect.poll(() => page.getByTestId('finetune-environment').getAttribute('data-ok'), { timeout: 60_000 }).toBe('true')
-    expect(await page.getByTestId('finetune-name').inputValue()).toBe('flowers in colour')
+    expect(await page.getByTestId('finetune-name').inputValue()).toBe(suggestedName)
     // A small collection: the form says what the minimum steps are, and that it will change the model little.
     await expect.poll(() => page.getByTestId('finetune-min-steps').textContent()).toMatch(/at least \d+ training steps for \d+ photos/)
     await expect.poll(() => page.getByTestId('finetune-few-photos').textContent()).toContain('the model will change little')
@@ -83,7 +87,6 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
   })
 
   it('starts a short fine-tune and shows its progress, loss chart, preview and result', async () => {
-    await page.getByTestId('finetune-name').fill('Flowers (UI test)')
     await page.getByTestId('finetune-epochs').fill('1')
     await page.getByTestId('finetune-size').fill('64')
     await page.getByTestId('finetune-options').locator('summary').click()
@@ -96,7 +99,7 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     await expect.poll(() => job().getAttribute('data-state'), { timeout: 400_000 }).toBe('done')
     const result = job().getByTestId('finetune-result')
     modelId = (await result.getAttribute('data-model-id'))!
-    expect(modelId).toBe('flowers-ui-test')
+    expect(modelId).toMatch(/^flowers-in-colour-[a-z]{3}-\d{4}$/)
     expect(['true', 'false']).toContain(await result.getAttribute('data-recommended'))
     await expect.poll(() => job().getByTestId('finetune-before').textContent()).toMatch(/before.*\d+\.\d\d/)
     await expect.poll(() => job().getByTestId('finetune-after').textContent()).toMatch(/after.*\d+\.\d\d/)
@@ -118,6 +121,7 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
   it('the new model is in the library\'s model list, and "Colorize selected photos with it" uses it', async () => {
     await page.getByTestId('project').first().click()
     await expect.poll(() => page.getByTestId('model-select').locator(`option[value="${modelId}"]`).count(), { timeout: 20_000 }).toBe(1)
+    expect(await page.getByTestId('model-select').locator(`option[value="${modelId}"]`).textContent()).toBe(suggestedName) // listed with its date
     await page.getByTestId('photo-cell').first().click()
     await page.getByTestId('working-size').fill('64')
     await page.getByTestId('nav-finetune').click()
@@ -125,7 +129,49 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     await expect.poll(() => page.getByTestId('model-select').inputValue(), { timeout: 20_000 }).toBe(modelId)
     const colorizeJob = page.getByTestId('job').first()
     await expect.poll(() => colorizeJob.getAttribute('data-status'), { timeout: 120_000 }).toBe('done')
-    expect(await colorizeJob.textContent()).toContain('Flowers (UI test)') // the model by its name; its id in the title
+    expect(await colorizeJob.textContent()).toContain(suggestedName) // the model by its name; its id in the title
     await shot('4-library')
   })
+
+  it('cancels a fine-tune while it trains: one final state ("cancelled"), the loss chart kept, no "early stop"', async () => {
+    await page.getByTestId('nav-finetune').click()
+    await page.getByTestId('finetune-folder').fill(collection)
+    await page.getByTestId('finetune-name').fill('Flowers (to cancel)')
+    await page.getByTestId('finetune-size').fill('64')
+    await page.getByTestId('finetune-options').locator('summary').click()
+    await page.getByTestId('finetune-batch').fill('4')
+    await page.getByTestId('finetune-max-steps').fill('300') // far more than it gets to run
+    await page.getByTestId('finetune-start').click()
+    await expect.poll(() => job().locator('header strong').textContent(), { timeout: 20_000 }).toBe('Flowers (to cancel)')
+    const trainPoints = async () => Number(await job().getByTestId('finetune-chart').getAttribute('data-train-points'))
+    await expect.poll(trainPoints, { timeout: 240_000 }).toBeGreaterThanOrEqual(3)
+    await job().getByTestId('finetune-cancel').click()
+    await expect.poll(() => job().getAttribute('data-state'), { timeout: 60_000 }).toBe('cancelled')
+    const points = await trainPoints()
+    /** The training loss line's horizontal extent, as a share of the chart's plot width. */
+    const lineSpan = () => job().getByTestId('chart-train').evaluate((line) => {
+      const xs = (line.getAttribute('points') ?? '').trim().split(/\s+/).map((p) => Number(p.split(',')[0]))
+      return (Math.max(...xs) - Math.min(...xs)) / (320 - 2 * 6)
+    })
+    /** One final state, said once, and nothing on the card claims an early stop. */
+    const checkOneFinalState = async () => {
+      expect(await job().getAttribute('data-state')).toBe('cancelled')
+      expect(await job().getByTestId('finetune-phase').textContent()).toMatch(/^cancelled at step \d+ of 300$/)
+      const text = (await job().textContent()) ?? ''
+      expect(text).not.toMatch(/early/i)
+      expect(text.match(/cancel/gi)).toHaveLength(2) // its name ("to cancel") and its one state line
+      expect(await job().getByTestId('finetune-message').count()).toBe(0)
+      expect(await job().getByTestId('finetune-cancel').count()).toBe(0)
+      expect(await trainPoints()).toBeGreaterThanOrEqual(points) // the chart survives the cancel…
+      expect(await lineSpan()).toBeGreaterThan(0.5) // …as a line over the steps reached, not collapsed
+    }
+    await checkOneFinalState()
+    await shot('5-cancelled')
+    await new Promise((settle) => setTimeout(settle, 3000)) // the trainer's last events change nothing
+    await checkOneFinalState()
+    await page.reload() // and it is kept with the job
+    await page.getByTestId('nav-finetune').click()
+    await expect.poll(() => job().getAttribute('data-state'), { timeout: 20_000 }).toBe('cancelled')
+    await checkOneFinalState()
+  }, 400_000)
 })
