@@ -56,7 +56,40 @@ export function decodesOnce(info: PhotoInfo): boolean {
   return (info.format === 'tiff' || info.format === 'png') && DECODABLE_SPACES.includes(info.space) && (info.depth === 'uchar' || info.depth === 'ushort')
 }
 
-/** Decodes the whole photo once (see DecodedPhoto); only for photos that `decodesOnce`. */
+/**
+ * Whether the photo is plain grey: one band of 8 or 16 bits, no alpha, and no profile step to apply first
+ * (sharp turns an 8-bit grey photo with an ICC profile into sRGB through that profile). Its pixels are then
+ * decoded as they are, and its Lab lightness is a table of its grey levels (greyLightness).
+ */
+export function isPlainGrey(info: PhotoInfo): boolean {
+  if (info.channels !== 1) return false
+  return (info.space === 'b-w' && info.depth === 'uchar' && !info.metadata.icc) || (info.space === 'grey16' && info.depth === 'ushort')
+}
+
+const lightnessTables = new Map<number, Promise<Float32Array>>()
+
+/**
+ * The Lab lightness libvips gives each level of a plain grey photo (256 levels, or 65,536 when `wide`),
+ * read once from a ramp of all the levels: the same values as readLab of the photo itself.
+ */
+export function greyLightness(wide: boolean): Promise<Float32Array> {
+  const levels = wide ? 65536 : 256
+  let table = lightnessTables.get(levels)
+  if (!table) {
+    const ramp = wide ? new Uint16Array(levels) : new Uint8Array(levels)
+    for (let level = 0; level < levels; level++) ramp[level] = level
+    table = sharp(ramp, { raw: { width: 256, height: levels / 256, channels: 1 } })
+      .toColourspace('lab')
+      .raw({ depth: 'float' })
+      .toBuffer()
+      .then((lab) => extractBand(asFloat32(lab), 3, 0))
+    table.catch(() => lightnessTables.delete(levels))
+    lightnessTables.set(levels, table)
+  }
+  return table
+}
+
+/** Decodes the whole photo once (see DecodedPhoto); for photos that `decodesOnce` or are `isPlainGrey`. */
 export function decodePhoto(info: PhotoInfo): Promise<DecodedPhoto> {
   const wide = info.depth === 'ushort'
   const grey = info.space === 'b-w' || info.space === 'grey16'

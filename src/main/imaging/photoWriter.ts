@@ -3,9 +3,9 @@ import { makeScratchDir } from '../files/scratch'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
-import type { LabImage, PhotoInfo } from './photoReader'
+import type { PhotoInfo } from './photoReader'
 import { writeVipsSrgb } from './vipsFile'
-import { labToSrgb16, labToSrgb8 } from './labToSrgb'
+import { joinChroma, type ChromaPlanes, type LightnessImage } from './joinChroma'
 import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
 import { encodeAs, OUTPUT_FORMATS, type EncoderSettings, type OutputFormat } from './encoders'
 
@@ -41,41 +41,72 @@ function encode(image: Sharp, options: EncodeOptions, wide: boolean): Sharp {
   return encodeAs(image, { ...options, pngLevel: wide ? WIDE_PNG_LEVEL : undefined })
 }
 
+/** What a colorized photo is made of: the original lightness and the predicted chroma at working size. */
+export interface ColorizedImage {
+  lightness: LightnessImage
+  chroma: ChromaPlanes
+  /** Multiplies the chroma (1 = the model's own). */
+  intensity: number
+}
+
+let srgbProfile: Promise<Buffer> | undefined
+
+/** libvips's own sRGB profile, the one `withIccProfile('srgb')` attaches, read once. */
+function builtInSrgbProfile(): Promise<Buffer> {
+  srgbProfile ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+    .withIccProfile('srgb')
+    .png()
+    .toBuffer()
+    .then(async (png) => (await sharp(png).metadata()).icc!)
+  return srgbProfile
+}
+
 /**
- * Writes the colorized Lab pixels as a photo file that carries the original's metadata (EXIF, IPTC,
- * XMP, RGB ICC profile) plus a provenance note. The Lab pixels become 8-bit sRGB here (labToSrgb8:
- * about a quarter of the CPU time of libvips converting 144 MB of floats per 12 MP), or 16-bit RGB for
- * PNG and TIFF results of originals with more than 8 bits (keepsSixteenBits), and travel to libvips as a
- * native .v file whose trailer also holds the original's metadata (EXIF, IPTC).
- * The pixels are already upright, so the orientation tag is reset to 1.
+ * Writes the colorized photo as a file that carries the original's metadata (EXIF, IPTC, XMP, RGB ICC
+ * profile) plus a provenance note. Chroma and lightness become 8-bit sRGB in one pass (joinChroma), or
+ * 16-bit RGB for PNG and TIFF results of originals with more than 8 bits (keepsSixteenBits), and travel to
+ * libvips as a native .v file whose trailer also holds the original's metadata (EXIF, IPTC) and, for 8-bit
+ * results, the sRGB profile of those pixels, attached as it is without a pass over the pixels. Where the
+ * original has an RGB profile of its own the pixels are converted into it, and 16-bit results go through
+ * sharp's sRGB conversion as before (sharp works on 16 bits in P3).
+ * The pixels are already upright, so the orientation is reset to 1 (a trailer field too).
  * The file appears atomically: written under a temporary name, then renamed.
  */
 export async function writeColorizedPhoto(
   original: PhotoInfo,
-  lab: LabImage,
+  colorized: ColorizedImage,
   outPath: string,
   options: EncodeOptions,
   provenance: Provenance
 ): Promise<void> {
   const scratch = await makeScratchDir() // removed below; after a crash, by the next start (removeAbandonedScratch)
-  const labFile = join(scratch, 'colorized.v')
+  const srgbFile = join(scratch, 'colorized.v')
   const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.partial`)
   const { exif, iptc, icc, xmp } = original.metadata
+  const { lightness, chroma, intensity } = colorized
   try {
     const wide = keepsSixteenBits(original, options.format)
-    const srgb = wide ? labToSrgb16(lab.data, lab.channels) : labToSrgb8(lab.data, lab.channels)
-    await writeVipsSrgb(labFile, lab.width, lab.height, lab.channels, srgb, { 'exif-data': exif, 'iptc-data': iptc })
-    let image = sharp(labFile, { limitInputPixels: false })
+    const srgb = joinChroma(lightness, chroma, intensity, wide ? 16 : 8)
+    const bands = srgb.length / (lightness.width * lightness.height)
+    const converted = wide || isRgbProfile(icc)
+    await writeVipsSrgb(srgbFile, lightness.width, lightness.height, bands, srgb, {
+      'exif-data': exif,
+      'iptc-data': iptc,
+      'icc-profile-data': converted ? undefined : await builtInSrgbProfile(),
+      orientation: 1
+    })
+    // Not sharp's withMetadata, which would also convert every pixel into its sRGB profile.
+    let image = sharp(srgbFile, { limitInputPixels: false })
       .toColourspace(wide ? 'rgb16' : 'srgb')
       .keepMetadata()
-      .withMetadata({ orientation: 1 })
       .withExifMerge({ IFD0: { Software: exifSoftware(provenance) } })
       .withXmp(mergeProvenanceXmp(xmp?.toString('utf8'), provenance))
     if (isRgbProfile(icc)) {
       const profile = join(scratch, 'original.icc')
       await writeFile(profile, icc!)
       image = image.withIccProfile(profile)
-    } else {
+    } else if (wide) {
+      // As sharp reads 16 bits (through P3), so that the app reads its 16-bit versions back as their pixels.
       image = image.withIccProfile('srgb')
     }
     await encode(image, options, wide).toFile(partial)

@@ -41,12 +41,15 @@ export const VIPS_INTERPRETATION_RGB16 = 25
 
 type Pixels = Float32Array | Uint8Array | Uint16Array
 
+/** Metadata fields for the trailer: blobs (EXIF, IPTC, ICC…) and whole numbers (orientation). */
+export type VipsMetadata = Record<string, Buffer | number | undefined>
+
 export function encodeVipsLabFloat(
   width: number,
   height: number,
   bands: number,
   data: Float32Array,
-  metadata: Record<string, Buffer | undefined> = {}
+  metadata: VipsMetadata = {}
 ): Buffer {
   return Buffer.concat(vipsParts(width, height, bands, data, metadata))
 }
@@ -58,7 +61,7 @@ export function writeVipsLabFloat(
   height: number,
   bands: number,
   data: Float32Array,
-  metadata: Record<string, Buffer | undefined> = {}
+  metadata: VipsMetadata = {}
 ): Promise<void> {
   return writeParts(path, vipsParts(width, height, bands, data, metadata))
 }
@@ -73,7 +76,7 @@ export function writeVipsSrgb(
   height: number,
   bands: number,
   data: Uint8Array | Uint16Array,
-  metadata: Record<string, Buffer | undefined> = {}
+  metadata: VipsMetadata = {}
 ): Promise<void> {
   return writeParts(path, vipsParts(width, height, bands, data, metadata))
 }
@@ -96,7 +99,7 @@ function vipsParts(
   height: number,
   bands: number,
   data: Pixels,
-  metadata: Record<string, Buffer | undefined>
+  metadata: VipsMetadata
 ): Buffer[] {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`invalid size ${width}x${height}`)
@@ -141,11 +144,18 @@ function littleEndianPixels(data: Pixels): Buffer {
   return pixels
 }
 
-/** Field names are libvips's own (e.g. "exif-data"); values go out as base64 VipsBlob fields. */
-function metadataTrailer(metadata: Record<string, Buffer | undefined>): Buffer | undefined {
+/**
+ * Field names are libvips's own (e.g. "exif-data", "orientation"); blobs go out as base64 VipsBlob fields,
+ * whole numbers as gint fields.
+ */
+function metadataTrailer(metadata: VipsMetadata): Buffer | undefined {
   const fields = Object.entries(metadata)
-    .filter((entry): entry is [string, Buffer] => !!entry[1]?.length)
-    .map(([name, blob]) => `    <field type="VipsBlob" name="${name}">${blob.toString('base64')}</field>\n`)
+    .filter((entry): entry is [string, Buffer | number] => typeof entry[1] === 'number' || !!entry[1]?.length)
+    .map(([name, value]) =>
+      typeof value === 'number'
+        ? `    <field type="gint" name="${name}">${Math.trunc(value)}</field>\n`
+        : `    <field type="VipsBlob" name="${name}">${value.toString('base64')}</field>\n`
+    )
   if (!fields.length) return undefined
   return Buffer.from(
     '<?xml version="1.0"?>\n<root xmlns="http://www.vips.ecs.soton.ac.uk/vips/8.18.0">\n' +

@@ -1,7 +1,7 @@
 import type { ColorizerModel } from '../inference/colorizerModel'
 import { chromaStats, type ChromaStats } from '../color/colourClass'
-import { decodePhoto, decodesOnce, probePhoto, readLab, readLightness, type PhotoInfo, type PhotoSource } from '../imaging/photoReader'
-import { upsampleChromaInto, type ChromaPlanes } from '../imaging/upsampleChroma'
+import { decodePhoto, decodesOnce, greyLightness, isPlainGrey, probePhoto, readLab, readLightness, type PhotoInfo, type PhotoSource } from '../imaging/photoReader'
+import type { ChromaPlanes, LightnessImage } from '../imaging/joinChroma'
 import { writeColorizedPhoto, type EncodeOptions } from '../imaging/photoWriter'
 import { PhotoError } from '../imaging/photoErrors'
 import { workingSize } from './workingSize'
@@ -28,11 +28,16 @@ export interface ColorizeReport {
 
 export class AlreadyInColourError extends PhotoError {}
 
+/** A one-band photo has no chroma: its statistics are those of zero chroma. */
+const GREY_STATS = chromaStats(new Float32Array(3), 3)
+
 /**
  * Colorizes one photo into `outPath`. The input file is only read: once where the format has no cheap
- * reduced read (16-bit TIFF, PNG…: decodesOnce), the full-resolution Lab and the network's two small
+ * reduced read (16-bit TIFF, PNG…: decodesOnce), the full-resolution lightness and the network's two small
  * luminance images then come from the pixels in memory; a JPEG is read three times, the network's reads
- * at reduced scale (shrink-on-load), which costs less than resizing the full image.
+ * at reduced scale (shrink-on-load), which costs less than resizing the full image. A plain grey photo
+ * (isPlainGrey) is decoded as its own 8- or 16-bit levels, whose lightness is a table; any other is
+ * decoded into full-resolution float Lab, whose chroma statistics decide whether it is already in colour.
  */
 export async function colorizePhoto(
   model: ColorizerModel,
@@ -42,9 +47,19 @@ export async function colorizePhoto(
 ): Promise<ColorizeReport> {
   const started = performance.now()
   const info = await probePhoto(inputPath)
-  let source: PhotoSource = decodesOnce(info) ? await decodePhoto(info) : inputPath
-  const lab = await readLab(source)
-  const stats = chromaStats(lab.data, lab.channels)
+  const grey = isPlainGrey(info)
+  const pixels = grey || decodesOnce(info) ? await decodePhoto(info) : undefined
+  let source: PhotoSource = decodesOnce(info) ? pixels! : inputPath
+  let lightness: LightnessImage
+  let stats: ChromaStats
+  if (grey) {
+    lightness = { kind: 'grey', width: pixels!.width, height: pixels!.height, data: pixels!.data, lightness: await greyLightness(info.depth === 'ushort') }
+    stats = GREY_STATS
+  } else {
+    const lab = await readLab(pixels ?? inputPath)
+    lightness = { kind: 'lab', ...lab }
+    stats = chromaStats(lab.data, lab.channels)
+  }
   if (stats.kind === 'colour' && !options.recolor) {
     throw new AlreadyInColourError(inputPath, `already in colour (mean chroma ${stats.meanChroma.toFixed(1)}); recolour it on request`)
   }
@@ -59,8 +74,7 @@ export async function colorizePhoto(
 
   const intensity = options.intensity ?? 1
   // The original full-resolution L (and alpha) stay; a*b* come from the upsampled prediction.
-  upsampleChromaInto(chroma, lab.data, lab.width, lab.height, lab.channels, intensity)
-  await writeColorizedPhoto(info, lab, outPath, options, {
+  await writeColorizedPhoto(info, { lightness, chroma, intensity }, outPath, options, {
     software: `Koalarize ${APP_VERSION}`,
     modelId: model.card.id,
     modelName: model.card.name,
