@@ -7,7 +7,7 @@ import type { CatalogStore } from '../catalog/catalogStore'
 import type { Job, JobCounts, JobItem, Result } from '../catalog/types'
 import { ColorizeWorkerClient, type SpawnWorker } from './colorizeWorkerClient'
 import { ProgressEstimator, type JobProgress } from './progressEstimator'
-import { settleOutcome, type ItemUpdate } from './photoOutcome'
+import { recordDone, settleUnfinished, type ItemUpdate, type PhotoInFlight } from './photoOutcome'
 import { removeVersionDebris } from '../versions/versionDebris'
 import { ConflictError, NotFoundError } from '../domainErrors'
 import type { InferenceSettings } from './workerProtocol'
@@ -314,10 +314,13 @@ export class ColorizeQueue {
       clearInterval(ticker)
     }
 
+    const run: PhotoInFlight = { jobId: job.id, photo, version: result, input, output }
+    if (outcome.kind === 'done') {
+      emit('versionCreated', recordDone(store, estimator, run, outcome.millis))
+      return finish(null) // in the same tick as the catalog: the counts sent are those after this photo
+    }
     if (outcome.kind === 'crashed' && outcome.inFlight > 1) this.soloJobId = job.id // the job goes on one photo at a time
-    const settled = await settleOutcome(store, estimator, { jobId: job.id, photo, version: result, input, output }, outcome, () => this.closing)
-    if (settled.kind === 'requeued') return
-    if (settled.created) emit('versionCreated', settled.created)
-    finish(settled.update)
+    const update = await settleUnfinished(store, estimator, run, outcome, () => this.closing)
+    if (update) finish(update)
   }
 }

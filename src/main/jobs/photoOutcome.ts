@@ -24,37 +24,35 @@ export interface ItemUpdate {
 }
 
 /**
- * What became of the photo: 'finished' (its item is recorded or to be recorded with `update`; `created`:
- * the new version when it is done), or 'requeued' (the photo is to be done again: it crashed beside
- * another photo, or the app is closing).
+ * Records a photo done: its version and its job item are done together, or neither is (a crash between
+ * them would leave a finished version its job redoes: a duplicate). Synchronous, so that the caller can
+ * report it before another photo's outcome changes the counts. Returns the finished version.
  */
-export type Settled = { kind: 'finished'; update: ItemUpdate | null; created?: Result } | { kind: 'requeued' }
+export function recordDone(store: CatalogStore, estimator: ProgressEstimator, run: PhotoInFlight, millis: number): Result {
+  const { jobId, photo, version } = run
+  store.transaction(() => {
+    store.updateResult(version.id, { status: 'done' })
+    store.updateJobItem(jobId, photo.id, { status: 'done', resultId: version.id, millis })
+  })
+  estimator.record(photo.id, millis)
+  return store.getResult(version.id)!
+}
 
 /**
- * Records what the worker made of one photo: a version done goes in with its job item in one
- * transaction; a failure keeps a failed version with its reason (no file); a photo skipped, stopped or
- * crashed beside others leaves no version. Any version file not done is removed.
- * `closing` is asked last: whether the app is closing (a photo stopped for it is done again later).
+ * Records any other outcome of a photo: a failure keeps a failed version with its reason (no file); a
+ * photo skipped, stopped or crashed beside others leaves no version, and its file is removed. Returns
+ * how its job item ends, or null when the photo is queued again (it crashed beside another photo, or
+ * the app is closing). `closing` is asked last: whether the app is closing.
  */
-export async function settleOutcome(
+export async function settleUnfinished(
   store: CatalogStore,
   estimator: ProgressEstimator,
   run: PhotoInFlight,
-  outcome: ColorizeOutcome,
+  outcome: Exclude<ColorizeOutcome, { kind: 'done' }>,
   closing: () => boolean
-): Promise<Settled> {
+): Promise<ItemUpdate | null> {
   const { jobId, photo, version, input, output } = run
   switch (outcome.kind) {
-    case 'done': {
-      // The version and its job item are done together, or neither is (a crash between them would
-      // leave a finished version its job redoes: a duplicate).
-      store.transaction(() => {
-        store.updateResult(version.id, { status: 'done' })
-        store.updateJobItem(jobId, photo.id, { status: 'done', resultId: version.id, millis: outcome.millis })
-      })
-      estimator.record(photo.id, outcome.millis)
-      return { kind: 'finished', update: null, created: store.getResult(version.id)! }
-    }
     case 'crashed':
       if (outcome.inFlight > 1) {
         // Maybe another photo's doing: this one is queued again.
@@ -62,7 +60,7 @@ export async function settleOutcome(
         store.deleteResult(version.id)
         estimator.abandon(photo.id)
         store.updateJobItem(jobId, photo.id, { status: 'queued' })
-        return { kind: 'requeued' }
+        return null
       }
     // falls through: the crash was this photo's alone
     case 'failed': {
@@ -71,13 +69,13 @@ export async function settleOutcome(
       await rm(output, { force: true })
       store.updateResult(version.id, { status: 'failed', error: reason, outputPath: null })
       estimator.record(photo.id, null)
-      return { kind: 'finished', update: { status: 'failed', error: reason, resultId: version.id } }
+      return { status: 'failed', error: reason, resultId: version.id }
     }
     case 'skipped': {
       await rm(output, { force: true })
       store.deleteResult(version.id)
       estimator.record(photo.id, null)
-      return { kind: 'finished', update: { status: 'skipped', error: outcome.reason } }
+      return { status: 'skipped', error: outcome.reason }
     }
     case 'stopped': {
       // Cancelled, or the app is closing: the half-made version goes; on close the photo is redone later.
@@ -86,9 +84,9 @@ export async function settleOutcome(
       estimator.record(photo.id, null)
       if (closing() && store.getJob(jobId)?.status === 'running') {
         store.updateJobItem(jobId, photo.id, { status: 'queued' })
-        return { kind: 'requeued' }
+        return null
       }
-      return { kind: 'finished', update: { status: 'cancelled' } }
+      return { status: 'cancelled' }
     }
   }
 }
