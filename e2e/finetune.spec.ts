@@ -150,7 +150,7 @@ describe.skipIf(skip !== null)('fine-tuning in the studio (browser)', () => {
     const points = await trainPoints()
     /** The training loss line's horizontal extent, as a share of the chart's plot width. */
     const lineSpan = () => job().getByTestId('chart-train').evaluate((line) => {
-      const xs = (line.getAttribute('points') ?? '').trim().split(/\s+/).map((p) => Number(p.split(',')[0]))
+      const xs = (line.getAttribute('points') ?? '').trim().split(/\s+/).map((p: string) => Number(p.split(',')[0]))
       return (Math.max(...xs) - Math.min(...xs)) / (320 - 2 * 6)
     })
     /** One final state, said once, and nothing on the card claims an early stop. */

@@ -32,13 +32,15 @@ export function applyDoubtChoice(
 ): { ids: number[]; recolorPhotoIds: number[] } {
   const doubtful = recolor ? [] : doubtfulPhotos(store, ids)
   if (doubtful.length === 0) return { ids: [...ids], recolorPhotoIds: [] }
-  const count = doubtful.length === 1 ? '1 photo' : `${doubtful.length} photos`
+  const one = doubtful.length === 1
+  const count = one ? '1 photo' : `${doubtful.length} photos`
   if (choice === 'ask') {
-    throw new ApiError('bad_request', `${count} may already be in colour (${named(doubtful)}): colour detection is not sure they are black-and-white or toned. Choose to recolour them anyway or to skip them.`)
+    const [they, them] = one ? ['it is', 'it'] : ['they are', 'them']
+    throw new ApiError('bad_request', `${count} may already be in colour (${named(doubtful)}): colour detection is not sure ${they} black-and-white or toned. Choose to recolour ${them} anyway or to skip ${them}.`)
   }
   if (choice === 'recolor') return { ids: [...ids], recolorPhotoIds: doubtful.map((p) => p.id) }
   const skipped = new Set(doubtful.map((p) => p.id))
   const rest = ids.filter((id) => !skipped.has(id))
-  if (rest.length === 0) throw new ApiError('bad_request', `Nothing to colorize: the ${count} chosen may already be in colour and ${doubtful.length === 1 ? 'was' : 'were'} skipped.`)
+  if (rest.length === 0) throw new ApiError('bad_request', `Nothing to colorize: the ${count} chosen may already be in colour and ${one ? 'was' : 'were'} skipped.`)
   return { ids: rest, recolorPhotoIds: [] }
 }

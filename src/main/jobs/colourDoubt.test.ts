@@ -62,7 +62,7 @@ describe('colorizing photos whose colour is in doubt', () => {
     // Unasked ('ask' is the default): refused in plain words, naming the photo; nothing is queued.
     const refused = await rejection(api.invoke('createColorizeJob', { projectId: project.id }))
     expect(refused.code).toBe('bad_request')
-    expect(refused.message).toBe('1 photo may already be in colour (b-cheeks.png): colour detection is not sure they are black-and-white or toned. Choose to recolour them anyway or to skip them.')
+    expect(refused.message).toBe('1 photo may already be in colour (b-cheeks.png): colour detection is not sure it is black-and-white or toned. Choose to recolour it anyway or to skip it.')
     expect(await api.invoke('listJobs', {})).toEqual([])
     const nothingLeft = await rejection(api.invoke('createColorizeJob', { projectId: project.id, photoIds: [cheeks.id], doubtful: 'skip' }))
     expect(nothingLeft.message).toMatch(/^Nothing to colorize: the 1 photo chosen may already be in colour and was skipped\.$/)
