@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { existsSync } from 'node:fs'
 import { BUNDLED_MODELS_DIR } from '../../src/main/models/paths'
+import { datedModelName } from '../../src/shared/api/modelNames'
 import { finetunableBase, skipUnlessRequired, writeTwoToneCollection } from '../fixtures/finetune'
 import { writeGreyPng } from '../fixtures/photos'
 
@@ -57,7 +58,7 @@ describe('koalarize finetune / doctor (CLI)', () => {
     }
     const base = await finetunableBase()
     if ('skip' in base) return void skipUnlessRequired('the CLI fine-tune of a small collection', base.skip)
-    const result = await cli(['finetune', photos, '--name', 'Too few', '--base', base.dir], env)
+    const result = await cli(['finetune', photos, '--base', base.dir], env) // no --name: the folder's and the month
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('failed during preparing:')
     expect(result.stdout).toContain('has 5 usable colour photos (6 found; skipped: 1 black-and-white or near-grey)')
@@ -65,9 +66,9 @@ describe('koalarize finetune / doctor (CLI)', () => {
     const jobs = await readdir(join(root, 'home', 'finetune'))
     expect(jobs).toHaveLength(1)
     const list = await cli(['finetune', '--list'], env)
-    expect(list.stdout).toContain(`${jobs[0]}  failed`)
+    expect(list.stdout).toContain(`${jobs[0]}  failed     "${datedModelName('few', new Date())}"`)
     const usage = await cli(['finetune'], env)
     expect(usage.code).toBe(2)
-    expect(usage.stderr).toContain('koalarize finetune <folder of colour photos> --name <model name>')
+    expect(usage.stderr).toContain('koalarize finetune <folder of colour photos> [--name <model name>]')
   })
 })
