@@ -61,6 +61,8 @@ describe('photos whose colour is in doubt (browser)', () => {
     await expect.poll(() => page.getByTestId('loupe-name').textContent()).toBe('cheeks.png')
     await page.getByTestId('loupe-colorize').click()
     await expect.poll(() => question().count()).toBe(1)
+    await page.keyboard.press('ArrowLeft') // the question keeps the keys: the loupe behind it stays on the photo
+    expect(await page.getByTestId('loupe-name').textContent()).toBe('cheeks.png')
     await page.keyboard.press('Escape') // closes the question, not the loupe
     await expect.poll(() => question().count()).toBe(0)
     expect(await page.getByTestId('loupe').count()).toBe(1)
