@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
 import type { PhotoInfo } from './photoReader'
 import { writeVipsSrgb } from './vipsFile'
-import { joinChroma, type ChromaPlanes, type LightnessImage } from './joinChroma'
+import { joinChromaInSteps, type ChromaPlanes, type LightnessImage } from './joinChroma'
 import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
 import { encodeAs, OUTPUT_FORMATS, type EncoderSettings, type OutputFormat } from './encoders'
 
@@ -86,7 +86,7 @@ export async function writeColorizedPhoto(
   const { lightness, chroma, intensity } = colorized
   try {
     const wide = keepsSixteenBits(original, options.format)
-    const srgb = joinChroma(lightness, chroma, intensity, wide ? 16 : 8)
+    const srgb = await joinChromaInSteps(lightness, chroma, intensity, wide ? 16 : 8)
     const bands = srgb.length / (lightness.width * lightness.height)
     const converted = wide || isRgbProfile(icc)
     await writeVipsSrgb(srgbFile, lightness.width, lightness.height, bands, srgb, {
