@@ -39,4 +39,22 @@ describe('the CLI bundle (out/cli)', () => {
     for (const name of NATIVE) expect(loaded).not.toContain(name)
     expect(await readFile(fileURLToPath(entry), 'utf8')).toMatch(/await import\("\.\/chunk-/)
   })
+
+  it('bundles zod in (no file of the bundle imports it), and a new zod rebuilds the bundle', async () => {
+    const manifest = JSON.parse(await readFile(new URL('manifest.json', entry), 'utf8')) as { inputs: string[] }
+    expect(manifest.inputs).toContain('node_modules/zod/package.json')
+    // Every file the entry can load, through static and dynamic imports.
+    const files = new Map<string, string>()
+    const visit = async (url: string): Promise<void> => {
+      if (files.has(url)) return
+      const code = await readFile(fileURLToPath(url), 'utf8')
+      files.set(url, code)
+      for (const [, specifier] of code.matchAll(/(?:from\s+|import\()"(\.\/[^"]+)"/g)) await visit(new URL(specifier!, url).href)
+    }
+    await visit(entry)
+    const bare = [...files.values()].flatMap((code) => [...code.matchAll(/(?:from\s+|import\()"([^".][^"]*)"/g)].map((match) => match[1]))
+    expect(bare).toContain('sharp')
+    expect(bare).not.toContain('zod')
+    expect([...files.values()].some((code) => code.includes('ZodError'))).toBe(true)
+  })
 })
