@@ -1,5 +1,4 @@
 """The training loop: train, evaluate, checkpoint, resume. Progress goes out as JSON-line events."""
-import copy
 import json
 import math
 import os
@@ -10,14 +9,16 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional
 
 import torch
-import torch.nn.functional as F
 
-from . import color
-from .data import Photo, PhotoDataset, decode_rgb, load_sources, split_holdout
+from .averaging import WeightAverage
+from .data import PhotoDataset, load_sources, split_holdout
 from .events import emit
 from .losses import ab_prior, make_loss, rebalance_weights, with_chroma_deficit
 from .safe_load import load_weights
-from .model import Koalarization, ModelConfig, parameter_groups, set_training_mode
+from .initial_weights import build_model, load_initial_weights
+from .model import Koalarization, parameter_groups, set_training_mode
+from .validation import evaluate, make_batch, write_preview
+
 
 class StopFlag:
     """Set by SIGTERM/SIGINT so the loop can checkpoint and stop cleanly (pause = stop + resume)."""
@@ -29,51 +30,6 @@ class StopFlag:
 
     def _request(self, *_):
         self.requested = True
-
-
-def build_model(config: Dict) -> Koalarization:
-    model = Koalarization(ModelConfig(**config["model"]))
-    weights = config["model"].get("extractor_weights")
-    if weights and hasattr(model.extractor, "load_weights"):
-        model.extractor.load_weights(weights)
-        model.config.embedding_width = model.extractor.embedding_width
-        model.colorizer = type(model.colorizer)(model.config)
-    return model
-
-
-def load_initial_weights(model: Koalarization, weights: Dict[str, torch.Tensor]) -> List[str]:
-    """Fine-tuning start: every layer from the checkpoint, except a head of another kind, which starts fresh
-    (e.g. a bins head on a regression model's body), and a fusion layer that gained semantic inputs, which keeps
-    its trained columns and starts the new ones at zero (so the model starts as the checkpoint's).
-    Returns the keys that start fresh or widened."""
-    weights = {k: v.float() if v.is_floating_point() else v for k, v in weights.items()}
-    own = model.state_dict()
-    widened = _widen_fusion(own, weights)
-    head = model.colorizer.decoder.head_prefix
-    fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
-    mismatched = [k for k in fresh if not k.startswith(head)]
-    if mismatched:
-        raise ValueError("the start checkpoint does not fit this architecture (width, extractor?): "
-                         + ", ".join(mismatched[:4]))
-    model.load_state_dict({k: v for k, v in weights.items() if k in own and k not in fresh}, strict=not fresh)
-    return fresh + widened
-
-
-FUSION_WEIGHT = "colorizer.fusion.conv.weight"
-
-
-def _widen_fusion(own: Dict[str, torch.Tensor], weights: Dict[str, torch.Tensor]) -> List[str]:
-    """A fusion weight with fewer input channels than ours (a model without semantics) gets zero columns appended
-    for the semantic inputs, which the fusion layer takes after the encoder output and the embedding."""
-    theirs, ours = weights.get(FUSION_WEIGHT), own[FUSION_WEIGHT]
-    if theirs is None or theirs.shape == ours.shape:
-        return []
-    if theirs.shape[0] != ours.shape[0] or theirs.shape[1] > ours.shape[1] or theirs.shape[2:] != ours.shape[2:]:
-        return []  # another architecture: reported as a mismatch by the caller
-    widened = torch.zeros_like(ours)
-    widened[:, : theirs.shape[1]] = theirs
-    weights[FUSION_WEIGHT] = widened
-    return [FUSION_WEIGHT]
 
 
 def loss_name(config: Dict) -> str:
@@ -107,75 +63,11 @@ def pick_device(choice: str) -> torch.device:
     return torch.device(choice)
 
 
-def _device_of(model: torch.nn.Module) -> torch.device:
-    return next(model.parameters()).device
-
-
-@torch.no_grad()
-def evaluate(model: Koalarization, dataset: PhotoDataset, batch_size: int = 32) -> Dict[str, float]:
-    """Mean squared ab error of the model and of the grayscale baseline (ab = 0), in the scaled space."""
-    model.eval()
-    total, baseline, count = 0.0, 0.0, 0
-    for start in range(0, len(dataset), batch_size):
-        l, ab = _batch(dataset, range(start, min(start + batch_size, len(dataset))), _device_of(model))
-        pred = model(l)
-        total += F.mse_loss(pred, ab, reduction="sum").item() / ab[0].numel()
-        baseline += (ab ** 2).sum().item() / ab[0].numel()
-        count += l.shape[0]
-    return {"valLoss": total / max(count, 1), "baselineLoss": baseline / max(count, 1), "valCount": count}
-
-
-@torch.no_grad()
-def write_preview(model: Koalarization, photo_path: str, out_dir: str, step: int) -> str:
-    """Colorizes one photo from its own L with the current weights (its size rounded to the model's multiple)."""
-    from PIL import Image
-    import numpy as np
-    model.eval()
-    with open(photo_path, "rb") as handle:
-        image = decode_rgb(Photo(os.path.basename(photo_path), handle.read()))
-    multiple = model.spatial_multiple
-    width, height = (max(multiple, round(side / multiple) * multiple) for side in image.size)
-    if (width, height) != image.size:
-        image = image.resize((width, height), Image.BICUBIC)
-    rgb = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0).permute(2, 0, 1)[None]
-    lightness = color.srgb_to_lab(rgb)[:, :1]
-    ab = color.unscale_ab(model(color.scale_l(lightness).to(_device_of(model)))).cpu()
-    out = color.lab_to_srgb(torch.cat([lightness, ab], dim=1))[0].permute(1, 2, 0).numpy()
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, f"preview-{step}.png")
-    Image.fromarray((out * 255).round().astype(np.uint8)).save(path + ".tmp.png")
-    os.replace(path + ".tmp.png", path)
-    return path
-
-
 def rebalancing_table(train_set: PhotoDataset, mix: float, sample: int, seed: int) -> torch.Tensor:
     """Per-bin loss weights from the ab prior of `sample` random training crops."""
     indices = random.Random(seed).sample(range(len(train_set)), min(sample, len(train_set)))
-    batches = (_batch(train_set, indices[i:i + 64])[1] for i in range(0, len(indices), 64))
+    batches = (make_batch(train_set, indices[i:i + 64])[1] for i in range(0, len(indices), 64))
     return rebalance_weights(ab_prior(batches), mix)
-
-
-class WeightAverage:
-    """Exponential moving average of the weights (buffers copied): evaluated and exported instead of the raw ones."""
-
-    def __init__(self, model: torch.nn.Module, decay: float):
-        self.decay = decay
-        self.model = copy.deepcopy(model).eval()
-        for p in self.model.parameters():
-            p.requires_grad_(False)
-
-    @torch.no_grad()
-    def update(self, model: torch.nn.Module, step: int) -> None:
-        decay = min(self.decay, (1 + step) / (10 + step))  # short runs are not dominated by the initial weights
-        for average, current in zip(self.model.parameters(), model.parameters()):
-            average.mul_(decay).add_(current.detach(), alpha=1 - decay)
-        for average, current in zip(self.model.buffers(), model.buffers()):
-            average.copy_(current)
-
-
-def _batch(dataset: PhotoDataset, indices, device: torch.device = torch.device("cpu")) -> tuple:
-    pairs = [dataset[i] for i in indices]
-    return torch.stack([p[0] for p in pairs]).to(device), torch.stack([p[1] for p in pairs]).to(device)
 
 
 def _save(path: str, payload: Dict) -> None:
@@ -338,7 +230,7 @@ def run_evaluation(s: Session) -> Dict:
 
 def train_step(s: Session, indices: List[int]) -> float:
     """One optimizer step on one batch (and the average's update); returns the batch's loss."""
-    l, ab = _batch(s.train_set, indices, s.device)
+    l, ab = make_batch(s.train_set, indices, s.device)
     loss = s.loss_fn(s.model.training_output(l), ab)
     s.optimizer.zero_grad(set_to_none=True)
     loss.backward()

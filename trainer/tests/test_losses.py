@@ -6,7 +6,7 @@ import torch
 from trainer.losses import (BINS, MAX_WEIGHT, ab_bin_index, ab_prior, bin_centers, bins_cross_entropy, make_loss,
                             rebalance_weights, soft_encode)
 from trainer.model import AnnealedMean
-from trainer.train import WeightAverage
+from trainer.averaging import WeightAverage
 
 
 def ab_field(values, size: int = 8) -> torch.Tensor:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from trainer import color
 from trainer.model import Koalarization, ModelConfig
-from trainer.train import write_preview
+from trainer.validation import write_preview
 from trainer.tests.test_train_smoke import TINY, make_collection, run_trainer
 
 
