@@ -115,7 +115,6 @@ function prepare(image: LightnessImage, chroma: ChromaPlanes, intensity: number,
   const columns = runs(sw, width)
   const rowA = new Float64Array(sw)
   const rowB = new Float64Array(sw)
-  const fyRow = new Float64Array(width)
   const levels = image.kind === 'grey' ? greyTables(image.lightness) : undefined
   const scaleY = sh / height
   const rows = (from: number, to: number): void => {
@@ -129,9 +128,8 @@ function prepare(image: LightnessImage, chroma: ChromaPlanes, intensity: number,
         rowA[x] = ((data[top + x]! + (data[bottom + x]! - data[top + x]!) * wy) * intensity) / 500
         rowB[x] = ((data[plane + top + x]! + (data[plane + bottom + x]! - data[plane + top + x]!) * wy) * intensity) / 200
       }
-      if (levels) greyRow(image.data as Uint8Array | Uint16Array, y * width, width, levels, fyRow)
-      else labRow((image as { data: Float32Array }).data, y * width * bands, width, bands, fyRow)
-      convertRow(columns, rowA, rowB, fyRow, out, y * width * bands, bands, table, steps)
+      if (levels) convertGreyRow(columns, rowA, rowB, image.data as Uint8Array | Uint16Array, levels, y * width, out, table, steps)
+      else convertLabRow(columns, rowA, rowB, (image as { data: Float32Array }).data, y * width * bands, bands, out, table, steps)
       if (alpha) {
         const lab = (image as { data: Float32Array }).data
         const max = depth === 16 ? 65535 : 255
@@ -142,28 +140,70 @@ function prepare(image: LightnessImage, chroma: ChromaPlanes, intensity: number,
   return { out, rows }
 }
 
-/** f(Y) of each grey level. */
-function greyTables(lightness: Float32Array): Float64Array {
-  return Float64Array.from(lightness, (l) => (l + 16) / 116)
+/** f(Y) and Y of each grey level. */
+function greyTables(lightness: Float32Array): { fy: Float64Array; y: Float64Array } {
+  const fy = Float64Array.from(lightness, (l) => (l + 16) / 116)
+  return { fy, y: fy.map(inverse) }
 }
 
-function greyRow(grey: Uint8Array | Uint16Array, start: number, width: number, levels: Float64Array, fyRow: Float64Array): void {
-  for (let x = 0, i = start; x < width; x++, i++) fyRow[x] = levels[grey[i]!]!
-}
+/** f⁻¹ of CIE Lab: t³ above 6/29, the linear segment below. */
+const inverse = (t: number): number => (t > D ? t * t * t : SLOPE * (t - OFFSET))
 
-function labRow(lab: Float32Array, start: number, width: number, bands: number, fyRow: Float64Array): void {
-  for (let x = 0, i = start; x < width; x++, i += bands) fyRow[x] = (lab[i]! + 16) / 116
-}
-
-/** One row: chroma interpolated along each run, Lab → XYZ → linear sRGB, then the curve from `table`. */
-function convertRow<T extends Uint8Array | Uint16Array>(
+/**
+ * One row of a grey image: f(Y) and Y straight from the tables of its levels, the chroma interpolated along
+ * each run (a/500 and b/200 added to f(Y)), then XYZ → sRGB.
+ */
+function convertGreyRow<T extends Uint8Array | Uint16Array>(
   columns: Run[],
   rowA: Float64Array,
   rowB: Float64Array,
-  fyRow: Float64Array,
+  grey: Uint8Array | Uint16Array,
+  levels: { fy: Float64Array; y: Float64Array },
+  row: number,
   out: T,
+  table: T,
+  steps: number
+): void {
+  const { fy: fyOf, y: yOf } = levels
+  let o = row * 3
+  for (const run of columns) {
+    const k1 = run.step === 0 ? run.k : run.k + 1
+    const da = rowA[k1]! - rowA[run.k]!
+    const db = rowB[k1]! - rowB[run.k]!
+    let a = rowA[run.k]! + da * run.weight
+    let b = rowB[run.k]! + db * run.weight
+    const stepA = da * run.step
+    const stepB = db * run.step
+    for (let i = row + run.start, end = row + run.end; i < end; i++, o += 3) {
+      const level = grey[i]!
+      const fy = fyOf[level]!
+      const fx = fy + a
+      const fz = fy - b
+      const X = 0.95047 * (fx > D ? fx * fx * fx : SLOPE * (fx - OFFSET))
+      const Y = yOf[level]!
+      const Z = 1.08883 * (fz > D ? fz * fz * fz : SLOPE * (fz - OFFSET))
+      // XYZ → linear sRGB → the curve (the same in convertLabRow)
+      const r = 3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z
+      const g = -0.969266 * X + 1.8760108 * Y + 0.041556 * Z
+      const bl = 0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z
+      out[o] = table[r <= 0 ? 0 : r >= 1 ? steps : (r * steps + 0.5) | 0]!
+      out[o + 1] = table[g <= 0 ? 0 : g >= 1 ? steps : (g * steps + 0.5) | 0]!
+      out[o + 2] = table[bl <= 0 ? 0 : bl >= 1 ? steps : (bl * steps + 0.5) | 0]!
+      a += stepA
+      b += stepB
+    }
+  }
+}
+
+/** One row of interleaved Lab (`bands` per pixel): as convertGreyRow, with f(Y) and Y from L. */
+function convertLabRow<T extends Uint8Array | Uint16Array>(
+  columns: Run[],
+  rowA: Float64Array,
+  rowB: Float64Array,
+  lab: Float32Array,
   start: number,
   bands: number,
+  out: T,
   table: T,
   steps: number
 ): void {
@@ -177,7 +217,7 @@ function convertRow<T extends Uint8Array | Uint16Array>(
     const stepA = da * run.step
     const stepB = db * run.step
     for (let x = run.start; x < run.end; x++, o += bands) {
-      const fy = fyRow[x]!
+      const fy = (lab[o]! + 16) / 116
       const fx = fy + a
       const fz = fy - b
       const X = 0.95047 * (fx > D ? fx * fx * fx : SLOPE * (fx - OFFSET))
