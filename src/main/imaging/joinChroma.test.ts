@@ -156,4 +156,20 @@ describe('joinChroma: upsampling the chroma', () => {
     expect([...stepped]).toEqual([...joinChroma(image, chroma, 1.2, 8)])
     expect(turns).toBeGreaterThanOrEqual(1) // 2.6 MP: three steps
   })
+
+  it('in steps, one conversion at a time in order: a small one started second ends after a large one', async () => {
+    const image = (width: number, height: number) => ({
+      kind: 'grey' as const,
+      width,
+      height,
+      data: Uint8Array.from({ length: width * height }, (_, i) => i % 256),
+      lightness: Float32Array.from({ length: 256 }, (_, level) => (level / 255) * 100)
+    })
+    const chroma = { width: 4, height: 4, data: new Float32Array(32).fill(10) }
+    const ended: string[] = []
+    const large = joinChromaInSteps(image(1024, 3072), chroma, 1, 8).then(() => ended.push('large'))
+    const small = joinChromaInSteps(image(16, 16), chroma, 1, 8).then(() => ended.push('small'))
+    await Promise.all([large, small])
+    expect(ended).toEqual(['large', 'small'])
+  })
 })
