@@ -58,6 +58,7 @@ function builtInSrgbProfile(): Promise<Buffer> {
     .png()
     .toBuffer()
     .then(async (png) => (await sharp(png).metadata()).icc!)
+  srgbProfile.catch(() => (srgbProfile = undefined))
   return srgbProfile
 }
 

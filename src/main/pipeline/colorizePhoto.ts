@@ -72,7 +72,7 @@ export async function colorizePhoto(
   const requested = clamp(options.workingSize ?? WORKING_SIZE_DEFAULT, WORKING_SIZE_MIN, largest)
   const working = workingSize(info.width, info.height, requested, model.card.colorizer.spatialMultiple)
   const chroma = await predictChroma(model, source, working)
-  source = inputPath // the decoded pixels can go
+  source = inputPath // the decoded pixels can go, unless they are the grey lightness joined below
   const inferred = performance.now()
 
   const intensity = options.intensity ?? 1
