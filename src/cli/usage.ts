@@ -1,50 +1,47 @@
+import {
+  BATCH_CONCURRENCY_DEFAULT, DEFAULT_MODEL_ID, EVAL_SIZE_DEFAULT, EXECUTION_PROVIDER_SETTINGS, EXPORT_FORMATS, FINETUNE_DEFAULTS,
+  INTENSITY_DEFAULT, INTENSITY_MAX, INTENSITY_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN, WORKING_SIZE_DEFAULT
+} from '../shared/api/bounds'
+
 /**
  * The CLI's usage texts, kept apart from the commands so that `koalarize --help` loads no command
- * module and no native one (sharp, onnxruntime, SQLite). The defaults they print are literals here;
- * tests/cli/usage.test.ts checks them against the modules that own them.
+ * module, no native one (sharp, onnxruntime, SQLite) and no zod: the defaults come from bounds.ts.
  */
-export const USAGE_DEFAULTS = {
-  workingSize: 256,
-  batchConcurrency: 2,
-  outputFormats: ['jpeg', 'png', 'tiff', 'webp'],
-  evalSize: 256,
-  finetune: { baseModel: 'default', epochs: 5, size: 224, learningRate: 1e-4, patience: 2 }
-} as const
 
 export class UsageError extends Error {}
 
-const d = USAGE_DEFAULTS
-const f = d.finetune
+const f = FINETUNE_DEFAULTS
+const providers = EXECUTION_PROVIDER_SETTINGS.join('|')
 
 export const colorizeUsage = `koalarize colorize <file or folder> <output folder> [options]
-  --model <id or folder>   model to use (default: default)
-  --size <px>              working resolution, shorter side (default ${d.workingSize})
-  --intensity <x>          colour intensity, 1 = the model's own (default 1)
-  --format <f>             ${d.outputFormats.join('|')} (default: the input's own format)
-  --quality <q>            JPEG/WebP quality 1-100 (default 92)
+  --model <id or folder>   model to use (default: ${DEFAULT_MODEL_ID})
+  --size <px>              working resolution, shorter side (default ${WORKING_SIZE_DEFAULT})
+  --intensity <x>          colour intensity, ${INTENSITY_MIN}–${INTENSITY_MAX}, 1 = the model's own (default ${INTENSITY_DEFAULT})
+  --format <f>             ${EXPORT_FORMATS.join('|')} (default: the input's own format)
+  --quality <q>            JPEG/WebP quality ${QUALITY_MIN}-${QUALITY_MAX} (default ${QUALITY_DEFAULT})
   --recolor                also colorize photos that are already in colour, from their luminance
   --overwrite              replace existing output files (inputs are never written)
-  --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
+  --provider <p>           ${providers} (default auto)
   --threads <n>            inference threads (default: the cores divided among the photos at once)
-  --jobs <n>               photos colorized at once (default ${d.batchConcurrency})`
+  --jobs <n>               photos colorized at once (default ${BATCH_CONCURRENCY_DEFAULT})`
 
 export const modelsUsage = 'koalarize models [--json]   list installed models and their cards'
 
 export const evalUsage = `koalarize eval <folder or .tar of colour photos> [options]
-  --model <id or folder>   model to evaluate (default: default)
+  --model <id or folder>   model to evaluate (default: ${DEFAULT_MODEL_ID})
   --limit <n>              only the first n photos, by name
   --size <px>              evaluation size: photos whose shorter side is larger are
-                           downscaled to it first (default ${d.evalSize}); the network runs at it too
-  --intensity <x>          colour intensity, 0–4 (default 1: the model's own prediction)
+                           downscaled to it first (default ${EVAL_SIZE_DEFAULT}); the network runs at it too
+  --intensity <x>          colour intensity, ${INTENSITY_MIN}–${INTENSITY_MAX} (default ${INTENSITY_DEFAULT}: the model's own prediction)
   --manifest <tsv>         manifest for per-source/category figures
                            (default: manifest.tsv beside the .tar, or in the folder)
   --report <folder>        write report.json and contact-sheet.jpg there
-  --provider <p>           auto|cuda|dml|coreml|cpu (default auto)
+  --provider <p>           ${providers} (default auto)
   --threads <n>            inference threads (default: onnxruntime's choice)`
 
 export const finetuneUsage = `koalarize finetune <folder of colour photos> [--name <model name>] [options]
   --name <model name>     (default: the folder's name and the month, e.g. "Family, Nov 2026")
-  --base <id or folder>   model to start from (default: ${f.baseModel}; it must include weights.pt)
+  --base <id or folder>   model to start from (default: ${DEFAULT_MODEL_ID}; it must include weights.pt)
   --train decoder|all     layers to train: fusion + decoder (default), or all
   --epochs <n>            passes over the photos (default ${f.epochs})
   --minutes <m>           time budget for training (stops at whichever comes first)

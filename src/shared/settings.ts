@@ -1,22 +1,20 @@
 import { z } from 'zod'
 import { UserFolderSchema } from './api/userFolder'
+import { EXECUTION_PROVIDER_SETTINGS, EXPORT_FORMATS, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN, THREADS_MAX } from './api/bounds'
+
+export { EXECUTION_PROVIDER_SETTINGS, EXPORT_FORMATS, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN, THREADS_MAX }
 
 /**
  * The user's settings and the export options, shared by main (which stores and applies them) and
  * the renderer (which edits them). Everything here is plain data, validated with zod on both sides.
  */
 
-export const EXECUTION_PROVIDER_SETTINGS = ['auto', 'cuda', 'dml', 'coreml', 'cpu'] as const
 export const ExecutionProviderSettingSchema = z.enum(EXECUTION_PROVIDER_SETTINGS)
 
-export const EXPORT_FORMATS = ['jpeg', 'png', 'tiff', 'webp'] as const
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS)
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 
 /** JPEG / WebP quality: its bounds and default, for exports, the CLI and the settings. */
-export const QUALITY_MIN = 1
-export const QUALITY_MAX = 100
-export const QUALITY_DEFAULT = 92
 export const QualitySchema = z.number().int().min(QUALITY_MIN).max(QUALITY_MAX)
 
 /** Tokens a naming pattern may use; anything else in braces is refused. */
@@ -69,7 +67,7 @@ export const SettingsSchema = z.strictObject({
   /** Where inference runs: 'auto' picks the fastest that loads (CUDA, DirectML, CoreML), CPU is the fallback. */
   executionProvider: ExecutionProviderSettingSchema.default('auto'),
   /** Intra-op threads for the CPU provider; 0 lets onnxruntime decide. */
-  threads: z.number().int().min(0).max(256).default(0),
+  threads: z.number().int().min(0).max(THREADS_MAX).default(0),
   export: ExportDefaultsSchema.default(() => ExportDefaultsSchema.parse({})),
   /** Colorize jobs interrupted by a crash resume by themselves at the next start (otherwise they wait, paused). */
   resumeInterruptedJobs: z.boolean().default(true),

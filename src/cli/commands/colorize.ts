@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ColorizerModel } from '../../main/inference/colorizerModel'
-import { colorizeBatch, DEFAULT_BATCH_CONCURRENCY, inferenceThreads } from '../../main/batch/colorizeBatch'
+import { colorizeBatch, inferenceThreads } from '../../main/batch/colorizeBatch'
+import { BATCH_CONCURRENCY_DEFAULT, BATCH_CONCURRENCY_MAX, THREADS_MAX } from '../../shared/api/bounds'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWriter'
 import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
@@ -39,10 +40,10 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
   const provider = values.provider as ProviderName | 'auto'
   if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
 
-  const concurrency = wholeNumberBetween('jobs', values.jobs, 1, 64) ?? DEFAULT_BATCH_CONCURRENCY
+  const concurrency = wholeNumberBetween('jobs', values.jobs, 1, BATCH_CONCURRENCY_MAX) ?? BATCH_CONCURRENCY_DEFAULT
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {
     provider,
-    threads: wholeNumberBetween('threads', values.threads, 0, 256) ?? inferenceThreads(concurrency)
+    threads: wholeNumberBetween('threads', values.threads, 0, THREADS_MAX) ?? inferenceThreads(concurrency)
   })
   process.stderr.write(`model ${model.card.id} (${model.card.name}) on ${model.provider}\n`)
   for (const reason of model.fallbacks) process.stderr.write(`  skipped provider ${reason}\n`)

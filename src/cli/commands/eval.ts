@@ -3,8 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { ColorizerModel } from '../../main/inference/colorizerModel'
 import { openDataset, type Dataset } from '../../main/evaluation/datasetSource'
+import { EVAL_SIZE_DEFAULT, EVAL_SIZE_MAX, EVAL_SIZE_MIN, THREADS_MAX } from '../../shared/api/bounds'
 import {
-  DEFAULT_EVAL_SIZE,
   evaluateModel,
   type EvaluationReport,
   type GroupSummary,
@@ -37,8 +37,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   })
   if (positionals.length !== 1) throw new UsageError(evalUsage)
   const limit = wholeNumberBetween('limit', values.limit, 1, Number.MAX_SAFE_INTEGER)
-  const evalSize = wholeNumberBetween('size', values.size, 16, 4096) ?? DEFAULT_EVAL_SIZE
-  const threads = wholeNumberBetween('threads', values.threads, 0, 256)
+  const evalSize = wholeNumberBetween('size', values.size, EVAL_SIZE_MIN, EVAL_SIZE_MAX) ?? EVAL_SIZE_DEFAULT
+  const threads = wholeNumberBetween('threads', values.threads, 0, THREADS_MAX)
   const intensity = numberBetween('intensity', values.intensity, 0, 4)
   const provider = values.provider as ProviderName | 'auto'
   if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')

@@ -8,6 +8,7 @@ import { defaultOutputFormat, FORMAT_EXTENSIONS, type OutputFormat } from '../im
 import { PhotoError } from '../imaging/photoErrors'
 import { carriesOurProvenance } from '../imaging/provenance'
 import { FileSet } from '../files/fileIdentity'
+import { BATCH_CONCURRENCY_DEFAULT } from '../../shared/api/bounds'
 import { findPhotos, type FoundPhoto } from './photoFiles'
 
 export interface BatchOptions extends Omit<ColorizeOptions, 'format'> {
@@ -15,16 +16,9 @@ export interface BatchOptions extends Omit<ColorizeOptions, 'format'> {
   format?: OutputFormat
   /** Replace outputs that already exist (never inputs). */
   overwrite?: boolean
-  /** Photos in flight at once (default DEFAULT_BATCH_CONCURRENCY). */
+  /** Photos in flight at once (default BATCH_CONCURRENCY_DEFAULT). */
   concurrency?: number
 }
-
-/**
- * Two photos in flight: while one is in a single-threaded stage (JavaScript pixel loops, a .v file being
- * written), the other's decode, inference or encode keeps the other core busy. Each 12-MP photo in flight
- * holds about 0.3 GB; libvips and onnxruntime already spread one photo's native stages over all cores.
- */
-export const DEFAULT_BATCH_CONCURRENCY = 2
 
 /**
  * Intra-op threads for the onnxruntime session a batch shares: the cores divided among the photos in
@@ -114,7 +108,7 @@ export async function colorizeBatch(
       done++
     }
   }
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, photos.length))
+  const workers = Math.max(1, Math.min(options.concurrency ?? BATCH_CONCURRENCY_DEFAULT, photos.length))
   await Promise.all(Array.from({ length: workers }, worker))
   onProgress({ done: photos.length, total: photos.length, current: '', etaSeconds: 0 })
   return collect(outcomes)

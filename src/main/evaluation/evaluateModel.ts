@@ -8,17 +8,10 @@ import { asFloat32, MAX_MEGAPIXELS } from '../imaging/photoReader'
 import { encodeVipsLabFloat } from '../imaging/vipsFile'
 import { colourfulness, scoreImage, type ImageScores, type ScoredImage } from './metrics'
 import type { DatasetPhoto } from './datasetSource'
-
-/**
- * Evaluation size: photos whose shorter side is larger than this are first downscaled (Lanczos) so that
- * their shorter side equals it; smaller ones are used as they are. The downscaled photo is the ground
- * truth, the grey input is made from it, and the network runs at this size too, so figures from
- * different models (and different photo sizes) are comparable and a run stays fast on a CPU.
- */
-export const DEFAULT_EVAL_SIZE = 256
+import { EVAL_SIZE_DEFAULT } from '../../shared/api/bounds'
 
 export interface EvaluateOptions {
-  /** Shorter side cap of the ground truth (default DEFAULT_EVAL_SIZE). */
+  /** Shorter side cap of the ground truth (default EVAL_SIZE_DEFAULT). */
   evalSize?: number
   /** Working size handed to colorizePhoto (default: the evaluation size, i.e. the whole photo). */
   workingSize?: number
@@ -101,7 +94,7 @@ interface PhotoFiles {
 
 /** Evaluates `model` on colour photos: each is greyed from its own Lab L, colorized by the real pipeline and scored. */
 export async function evaluateModel(model: ColorizerModel, photos: DatasetPhoto[], options: EvaluateOptions = {}): Promise<EvaluationResult> {
-  const evalSize = options.evalSize ?? DEFAULT_EVAL_SIZE
+  const evalSize = options.evalSize ?? EVAL_SIZE_DEFAULT
   const settings: EvaluationSettings = {
     evalSize,
     workingSize: options.workingSize ?? evalSize,

@@ -11,7 +11,8 @@ import { recordDone, settleUnfinished, type ItemUpdate, type PhotoInFlight } fro
 import { removeVersionDebris } from '../versions/versionDebris'
 import { ConflictError, NotFoundError } from '../domainErrors'
 import type { InferenceSettings } from './workerProtocol'
-import { DEFAULT_BATCH_CONCURRENCY, inferenceThreads } from '../batch/colorizeBatch'
+import { inferenceThreads } from '../batch/colorizeBatch'
+import { BATCH_CONCURRENCY_DEFAULT } from '../../shared/api/bounds'
 
 export const COLORIZE_JOB_KIND = 'colorize'
 export { CRASH_REASON } from './photoOutcome'
@@ -45,7 +46,7 @@ export interface ColorizeQueueOptions {
   tickMs?: number
   /** The catalog failed under the queue (it stops; jobs are recovered at the next start). */
   onError?: (error: unknown) => void
-  /** Photos in flight at once in the worker (default: the CLI batch's, DEFAULT_BATCH_CONCURRENCY). */
+  /** Photos in flight at once in the worker (default: the CLI batch's, BATCH_CONCURRENCY_DEFAULT). */
   concurrency?: number
 }
 
@@ -88,7 +89,7 @@ export class ColorizeQueue {
 
   constructor(private readonly options: ColorizeQueueOptions) {
     this.worker = new ColorizeWorkerClient(options.spawnWorker, options.workerIdleMs)
-    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY)
+    this.concurrency = Math.max(1, options.concurrency ?? BATCH_CONCURRENCY_DEFAULT)
   }
 
   /**

@@ -20,7 +20,7 @@ export const FinetuneOptionsSchema = z.object({
   learningRate: z.number().positive().max(1),
   /** Stop after this many epochs without a better held-out loss (0: never stop early). */
   patience: z.number().int().min(0),
-  batchSize: z.number().int().min(1).max(256),
+  batchSize: z.number().int().min(FINETUNE_BOUNDS.batchSize.min).max(FINETUNE_BOUNDS.batchSize.max),
   /** Cap on optimiser steps (null: epochs decide); for tests and benchmarks. */
   maxSteps: z.number().int().positive().nullable(),
   /** CPU threads for torch (0: all cores). */

@@ -5,7 +5,7 @@ import { readModelFolder, type ModelRegistry } from '../models/modelRegistry'
 import type { InstalledModel } from '../../shared/modelCard'
 import type { JobRecord } from './jobStore'
 import { FinetuneError, type PhaseContext } from './phaseContext'
-import { prepareCollection } from './prepareCollection'
+import { PREPARED_SHORT_SIDE, prepareCollection } from './prepareCollection'
 
 /** The job's base model (the one chosen when it started, on a resume), which must ship PyTorch weights. */
 export async function resolveBase(record: JobRecord, registry: ModelRegistry): Promise<InstalledModel> {
@@ -27,7 +27,7 @@ export async function preparePhase(ctx: PhaseContext): Promise<void> {
     holdoutFraction: record.options.holdoutFraction,
     holdoutMin: record.options.holdoutMin,
     minUsable: record.options.minPhotos,
-    shortSide: Math.max(256, record.options.size),
+    shortSide: Math.max(PREPARED_SHORT_SIDE, record.options.size),
     signal: ctx.signal,
     onProgress: (done, total, current) => ctx.emit({ type: 'preparing', jobId: record.id, done, total, current })
   })

@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { UserFolderSchema } from './userFolder'
 
+import { FINETUNE_BOUNDS } from './bounds'
+
+export { FINETUNE_DEFAULTS, FINETUNE_BOUNDS } from './bounds'
+
 /**
  * Contract methods and events of fine-tuning (issue 5): check the Python environment, inspect a
  * collection, start / pause / resume / cancel a job, and its live progress. Kept in their own block and
@@ -15,22 +19,6 @@ export const FinetuneJobIdSchema = z.string().regex(/^ft-[A-Za-z0-9-]{1,60}$/, '
 export const FINETUNE_STATES = ['queued', 'preparing', 'training', 'paused', 'exporting', 'done', 'failed', 'cancelled'] as const
 export const FinetuneStateSchema = z.enum(FINETUNE_STATES)
 export const FINETUNE_FINAL_STATES: readonly FinetuneState[] = ['done', 'failed', 'cancelled']
-
-/** Defaults of a fine-tune's options: the form shows them and the service fills them in (finetuneOptions.ts). */
-export const FINETUNE_DEFAULTS = {
-  trainParts: 'decoder',
-  epochs: 5,
-  /** The time budget the form offers when one is chosen (none by default). */
-  minutes: 10,
-  size: 224,
-  learningRate: 1e-4,
-  /** Held-out evaluations without a better loss before training stops early (never before the minimum steps). */
-  patience: 2,
-  batchSize: 16
-} as const
-
-/** Bounds of the epoch and time budgets (the form's fields use them too). */
-export const FINETUNE_BOUNDS = { epochs: { min: 1, max: 1000 }, minutes: { min: 1, max: 10_000 } } as const
 
 /**
  * Small collections need more passes than the default epochs give (18 photos make one batch: 5 epochs
@@ -61,7 +49,7 @@ export const FinetuneOptionsInputSchema = z.strictObject({
   size: z.number().int().min(32).max(1024).refine((n) => n % 8 === 0, 'must be a multiple of 8').optional(),
   learningRate: z.number().positive().max(1).optional(),
   patience: z.number().int().min(0).max(1000).optional(),
-  batchSize: z.number().int().min(1).max(256).optional(),
+  batchSize: z.number().int().min(FINETUNE_BOUNDS.batchSize.min).max(FINETUNE_BOUNDS.batchSize.max).optional(),
   /** Cap on optimiser steps (null: epochs decide). */
   maxSteps: z.number().int().positive().nullable().optional(),
   /** CPU threads for torch (0: all cores). */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { UserFolderSchema } from './userFolder'
 import { ModelCardSchema } from '../modelCard'
+import { INTENSITY_MAX, INTENSITY_MIN, WORKING_SIZE_MAX, WORKING_SIZE_MIN } from './bounds'
 import { ExecutionProviderSettingSchema, ExportFormatSchema, NamingPatternSchema, QUALITY_DEFAULT, QualitySchema, TiffBitDepthSchema } from '../settings'
 
 /**
@@ -8,6 +9,8 @@ import { ExecutionProviderSettingSchema, ExportFormatSchema, NamingPatternSchema
  * Records carry ids and paths relative to a project, not file-system paths the renderer could misuse;
  * images reach the renderer by id through the transport (thumbnail / version routes).
  */
+
+export { WORKING_SIZE_MIN, WORKING_SIZE_MAX, WORKING_SIZE_DEFAULT, INTENSITY_MIN, INTENSITY_MAX, INTENSITY_DEFAULT, DEFAULT_MODEL_ID } from './bounds'
 
 export const IdSchema = z.number().int().positive()
 
@@ -144,19 +147,8 @@ export const BackgroundErrorSchema = z.object({
 
 // ---- colorize jobs ----
 
-/** The working size: the shorter side, in pixels, that the network sees. Its bounds and default are these alone. */
-export const WORKING_SIZE_MIN = 64
-export const WORKING_SIZE_MAX = 2048
-export const WORKING_SIZE_DEFAULT = 256
+/** The working size (bounds and default in bounds.ts). */
 export const WorkingSizeSchema = z.number().int().min(WORKING_SIZE_MIN).max(WORKING_SIZE_MAX)
-/** Colour intensity bounds (1 = the model's own colour). */
-export const INTENSITY_MIN = 0
-export const INTENSITY_MAX = 4
-export const INTENSITY_DEFAULT = 1
-
-/** The bundled model used when none is chosen. */
-export const DEFAULT_MODEL_ID = 'default'
-
 export const ColorizeJobOptionsSchema = z.object({
   modelId: z.string().min(1).max(200),
   /** Working size: shorter side, in pixels, the network sees. */
