@@ -1,4 +1,16 @@
+import { EXECUTION_PROVIDER_SETTINGS } from '../shared/api/bounds'
 import { UsageError } from './usage'
+
+export type ProviderSetting = (typeof EXECUTION_PROVIDER_SETTINGS)[number]
+
+/** --provider: one of the contract's execution-provider settings (default 'auto'). */
+export function providerOption(value: string | undefined): ProviderSetting {
+  const setting = value ?? 'auto'
+  if (!(EXECUTION_PROVIDER_SETTINGS as readonly string[]).includes(setting)) {
+    throw new UsageError(`--provider must be one of ${EXECUTION_PROVIDER_SETTINGS.join(', ')}`)
+  }
+  return setting as ProviderSetting
+}
 
 /** A numeric command-line option: undefined when absent, a UsageError naming the rule when invalid. */
 export function numberOption(name: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {

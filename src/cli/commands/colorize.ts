@@ -5,14 +5,13 @@ import { ColorizerModel } from '../../main/inference/colorizerModel'
 import { colorizeBatch, inferenceThreads } from '../../main/batch/colorizeBatch'
 import { BATCH_CONCURRENCY_DEFAULT, BATCH_CONCURRENCY_MAX, THREADS_MAX } from '../../shared/api/bounds'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWriter'
-import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
 import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
 import { INTENSITY_MAX, INTENSITY_MIN, WORKING_SIZE_MAX, WORKING_SIZE_MIN, WorkingSizeSchema } from '../../shared/api/schemas'
 import { QUALITY_MAX, QUALITY_MIN } from '../../shared/settings'
 import { colorizeUsage, UsageError } from '../usage'
-import { numberBetween, numberOption, wholeNumberBetween } from '../options'
+import { numberBetween, numberOption, providerOption, wholeNumberBetween } from '../options'
 
 export async function colorizeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,8 +36,7 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
   if (values.format && !(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`)
   }
-  const provider = values.provider as ProviderName | 'auto'
-  if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
+  const provider = providerOption(values.provider)
 
   const concurrency = wholeNumberBetween('jobs', values.jobs, 1, BATCH_CONCURRENCY_MAX) ?? BATCH_CONCURRENCY_DEFAULT
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {

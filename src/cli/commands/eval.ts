@@ -11,12 +11,11 @@ import {
   type MeanScores
 } from '../../main/evaluation/evaluateModel'
 import { composeContactSheet } from '../../main/evaluation/contactSheet'
-import type { ProviderName } from '../../main/inference/executionProviders'
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
 import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
 import { evalUsage, UsageError } from '../usage'
-import { numberBetween, wholeNumberBetween } from '../options'
+import { numberBetween, providerOption, wholeNumberBetween } from '../options'
 
 const CONTACT_SHEET_PHOTOS = 24
 
@@ -40,8 +39,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const evalSize = wholeNumberBetween('size', values.size, EVAL_SIZE_MIN, EVAL_SIZE_MAX) ?? EVAL_SIZE_DEFAULT
   const threads = wholeNumberBetween('threads', values.threads, 0, THREADS_MAX)
   const intensity = numberBetween('intensity', values.intensity, 0, 4)
-  const provider = values.provider as ProviderName | 'auto'
-  if (!['auto', 'cuda', 'dml', 'coreml', 'cpu'].includes(provider)) throw new UsageError('--provider must be auto, cuda, dml, coreml or cpu')
+  const provider = providerOption(values.provider)
 
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), { provider, threads })
   const started = performance.now()
