@@ -17,7 +17,9 @@ export default defineConfig({
           // The colorize child process (forked per job queue; see src/main/jobs/colorizeWorkerClient.ts).
           colorizeWorker: resolve(import.meta.dirname, 'src/main/jobs/colorizeWorker.ts'),
           // The fine-tune's held-out scoring child process (see src/main/training/scoreWorkerClient.ts).
-          scoreWorker: resolve(import.meta.dirname, 'src/main/training/scoreWorker.ts')
+          scoreWorker: resolve(import.meta.dirname, 'src/main/training/scoreWorker.ts'),
+          // The colour conversion thread (a worker thread; see src/main/imaging/joinChromaThreads.ts).
+          joinChromaWorker: resolve(import.meta.dirname, 'src/main/imaging/joinChromaWorker.ts')
         },
         external: nativeDeps
       }

@@ -49,6 +49,23 @@ const externalPackages = {
   }
 }
 
+/** Worker-thread entries, built before the CLI itself: a worker is a module a thread starts by its URL. */
+const WORKERS = { joinChromaWorker: 'src/main/imaging/joinChromaWorker.ts' }
+
+/**
+ * src/main/imaging/bundledWorkers.ts, replaced by a module that knows where the worker entries were built:
+ * next to it in out/cli/ (its import.meta.url is the bundle's own here, not rewritten to the source's).
+ */
+const bundledWorkers = (files) => ({
+  name: 'bundled-workers',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]main[\\/]imaging[\\/]bundledWorkers\.ts$/ }, () => ({
+      contents: `const files = ${JSON.stringify(files)}\nexport const bundledWorker = (name) => (files[name] ? new URL(files[name], import.meta.url) : undefined)\n`,
+      loader: 'js'
+    }))
+  }
+})
+
 /** Writes a file by rename, so that a CLI started meanwhile (or a parallel build) never reads half of it. */
 function writeAtomically(path, contents) {
   const temporary = `${path}.${process.pid}.tmp`
@@ -68,15 +85,15 @@ function pruneOldOutputs(keep) {
   }
 }
 
+const entryName = (source) => Object.keys(WORKERS).find((name) => WORKERS[name] === source)
+
 /** Builds the bundle; returns its entry's URL. Output names carry content hashes: parallel builds agree. */
 export async function buildCli() {
   const { build } = await import('esbuild')
   const builtAt = Date.now()
-  const result = await build({
+  const options = {
     absWorkingDir: rootDir,
-    entryPoints: { main: 'src/cli/main.ts' },
     bundle: true,
-    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -86,19 +103,23 @@ export async function buildCli() {
     outExtension: { '.js': '.mjs' },
     write: false,
     metafile: true,
-    logLevel: 'silent',
-    plugins: [externalPackages, sourceLocations]
-  })
+    logLevel: 'silent'
+  }
+  // Each worker is one self-contained file (no chunks shared with the CLI's).
+  const workers = await build({ ...options, entryPoints: WORKERS, plugins: [externalPackages, sourceLocations] })
+  const workerFiles = Object.fromEntries(Object.entries(workers.metafile.outputs).map(([path, output]) => [entryName(output.entryPoint), basename(path)]))
+  const result = await build({ ...options, entryPoints: { main: 'src/cli/main.ts' }, splitting: true, plugins: [externalPackages, bundledWorkers(workerFiles), sourceLocations] })
+  const outputFiles = [...workers.outputFiles, ...result.outputFiles]
   mkdirSync(outDir, { recursive: true })
-  for (const file of result.outputFiles) writeAtomically(file.path, file.contents)
+  for (const file of outputFiles) writeAtomically(file.path, file.contents)
   const entry = Object.keys(result.metafile.outputs).find((path) => result.metafile.outputs[path].entryPoint)
   // Bundled packages count by their package.json: a new version rebuilds the bundle.
   const inputs = [
-    ...Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules')),
+    ...new Set([...Object.keys(workers.metafile.inputs), ...Object.keys(result.metafile.inputs)].filter((path) => !path.includes('node_modules'))),
     ...BUNDLED_PACKAGES.map((name) => `node_modules/${name}/package.json`)
   ]
   writeAtomically(fileURLToPath(MANIFEST), JSON.stringify({ entry: basename(entry), builtAt, inputs }, null, 1))
-  pruneOldOutputs(new Set(result.outputFiles.map((file) => basename(file.path))))
+  pruneOldOutputs(new Set(outputFiles.map((file) => basename(file.path))))
   return new URL(basename(entry), OUT_DIR).href
 }
 

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest'
 import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 // @ts-expect-error: a plain JavaScript module without types
 import { buildCli } from '../../bin/buildCli.mjs'
@@ -17,6 +18,15 @@ async function staticImports(url: string, seen = new Set<string>()): Promise<Set
     if (specifier!.startsWith('./')) await staticImports(new URL(specifier!, url).href, seen)
   }
   return seen
+}
+
+/** Every file of the bundle the entry can load, through static and dynamic imports: its code, by URL. */
+async function reachableFiles(url: string, files = new Map<string, string>()): Promise<Map<string, string>> {
+  if (files.has(url)) return files
+  const code = await readFile(fileURLToPath(url), 'utf8')
+  files.set(url, code)
+  for (const [, specifier] of code.matchAll(/(?:from\s+|import\()"(\.\/[^"]+)"/g)) await reachableFiles(new URL(specifier!, url).href, files)
+  return files
 }
 
 describe('the CLI bundle (out/cli)', () => {
@@ -43,18 +53,19 @@ describe('the CLI bundle (out/cli)', () => {
   it('bundles zod in (no file of the bundle imports it), and a new zod rebuilds the bundle', async () => {
     const manifest = JSON.parse(await readFile(new URL('manifest.json', entry), 'utf8')) as { inputs: string[] }
     expect(manifest.inputs).toContain('node_modules/zod/package.json')
-    // Every file the entry can load, through static and dynamic imports.
-    const files = new Map<string, string>()
-    const visit = async (url: string): Promise<void> => {
-      if (files.has(url)) return
-      const code = await readFile(fileURLToPath(url), 'utf8')
-      files.set(url, code)
-      for (const [, specifier] of code.matchAll(/(?:from\s+|import\()"(\.\/[^"]+)"/g)) await visit(new URL(specifier!, url).href)
-    }
-    await visit(entry)
+    const files = await reachableFiles(entry)
     const bare = [...files.values()].flatMap((code) => [...code.matchAll(/(?:from\s+|import\()"([^".][^"]*)"/g)].map((match) => match[1]))
     expect(bare).toContain('sharp')
     expect(bare).not.toContain('zod')
     expect([...files.values()].some((code) => code.includes('ZodError'))).toBe(true)
+  })
+
+  it('builds each worker-thread entry as a file of its own, which the bundle starts (not its source through tsx)', async () => {
+    const manifest = JSON.parse(await readFile(new URL('manifest.json', entry), 'utf8')) as { inputs: string[] }
+    expect(manifest.inputs).toContain('src/main/imaging/joinChromaWorker.ts')
+    const listed = [...(await reachableFiles(entry)).values()].map((code) => code.match(/^var files = (\{.*\});$/m)).find(Boolean)
+    const files = JSON.parse(listed![1]!) as Record<string, string>
+    expect(Object.keys(files)).toEqual(['joinChromaWorker'])
+    expect(existsSync(new URL(files.joinChromaWorker!, entry))).toBe(true)
   })
 })

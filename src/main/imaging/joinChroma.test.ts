@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { joinChroma, joinChromaInSteps, type ChromaPlanes } from './joinChroma'
+import { joinChroma, type ChromaPlanes } from './joinChroma'
 import { writeVipsLabFloat, writeVipsSrgb } from './vipsFile'
 
 /** L 0..100 by 10, a and b −120..120 by 12: inside and far outside the sRGB gamut. */
@@ -140,36 +140,5 @@ describe('joinChroma: upsampling the chroma', () => {
     const fromGrey = joinChroma({ kind: 'grey', width, height, data: levels, lightness }, chroma, 1, 8)
     const fromLab = joinChroma({ kind: 'lab', width, height, channels: 3, data: lab }, chroma, 1, 8)
     expect([...fromGrey]).toEqual([...fromLab])
-  })
-
-  it('in steps: the same pixels, with turns for the event loop between steps of about a megapixel', async () => {
-    const width = 1024
-    const height = 2600
-    const levels = Uint8Array.from({ length: width * height }, (_, i) => (i * 13) % 256)
-    const lightness = Float32Array.from({ length: 256 }, (_, level) => (level / 255) * 100)
-    const image = { kind: 'grey' as const, width, height, data: levels, lightness }
-    const chroma = { width: 8, height: 20, data: Float32Array.from({ length: 320 }, (_, i) => (i % 11) * 7 - 35) }
-    let turns = 0
-    const counting = setInterval(() => turns++, 0)
-    const stepped = await joinChromaInSteps(image, chroma, 1.2, 8)
-    clearInterval(counting)
-    expect([...stepped]).toEqual([...joinChroma(image, chroma, 1.2, 8)])
-    expect(turns).toBeGreaterThanOrEqual(1) // 2.6 MP: three steps
-  })
-
-  it('in steps, one conversion at a time in order: a small one started second ends after a large one', async () => {
-    const image = (width: number, height: number) => ({
-      kind: 'grey' as const,
-      width,
-      height,
-      data: Uint8Array.from({ length: width * height }, (_, i) => i % 256),
-      lightness: Float32Array.from({ length: 256 }, (_, level) => (level / 255) * 100)
-    })
-    const chroma = { width: 4, height: 4, data: new Float32Array(32).fill(10) }
-    const ended: string[] = []
-    const large = joinChromaInSteps(image(1024, 3072), chroma, 1, 8).then(() => ended.push('large'))
-    const small = joinChromaInSteps(image(16, 16), chroma, 1, 8).then(() => ended.push('small'))
-    await Promise.all([large, small])
-    expect(ended).toEqual(['large', 'small'])
   })
 })

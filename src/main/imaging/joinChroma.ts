@@ -86,35 +86,6 @@ export function joinChroma(image: LightnessImage, chroma: ChromaPlanes, intensit
   return join.out
 }
 
-/** Rows per step of joinChromaInSteps: about 1 MP, a few tens of milliseconds. */
-const ROWS_PER_STEP_PIXELS = 1 << 20
-
-/** The conversion running now, or the last one: the next waits for it. */
-let previous: Promise<unknown> = Promise.resolve()
-
-/**
- * joinChroma in steps of about a megapixel, giving the event loop a turn between them: another photo in
- * flight can then hand its next decode, inference or encode to libvips and onnxruntime meanwhile,
- * instead of waiting for the whole conversion (~0.2 s per 12 MP). Conversions run one at a time, in
- * order: two interleaved step by step would both end late and then encode together while this thread
- * idles; one after the other, the first photo encodes while the second converts.
- */
-export function joinChromaInSteps(image: LightnessImage, chroma: ChromaPlanes, intensity: number, depth: 8 | 16): Promise<Uint8Array | Uint16Array> {
-  const result = previous.then(() => convertInSteps(image, chroma, intensity, depth))
-  previous = result.catch(() => undefined)
-  return result
-}
-
-async function convertInSteps(image: LightnessImage, chroma: ChromaPlanes, intensity: number, depth: 8 | 16): Promise<Uint8Array | Uint16Array> {
-  const join = prepare(image, chroma, intensity, depth)
-  const step = Math.max(1, Math.floor(ROWS_PER_STEP_PIXELS / image.width))
-  for (let y = 0; y < image.height; y += step) {
-    if (y > 0) await new Promise((resolve) => setImmediate(resolve))
-    join.rows(y, Math.min(image.height, y + step))
-  }
-  return join.out
-}
-
 function prepare(image: LightnessImage, chroma: ChromaPlanes, intensity: number, depth: 8 | 16): { out: Uint8Array | Uint16Array; rows: (from: number, to: number) => void } {
   const { width, height } = image
   const alpha = image.kind === 'lab' && image.channels === 4

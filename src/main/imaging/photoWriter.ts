@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
 import type { PhotoInfo } from './photoReader'
 import { writeVipsSrgb } from './vipsFile'
-import { joinChromaInSteps, type ChromaPlanes, type LightnessImage } from './joinChroma'
+import type { ChromaPlanes, LightnessImage } from './joinChroma'
+import { joinChromaInThread } from './joinChromaThreads'
 import { exifSoftware, mergeProvenanceXmp, type Provenance } from './provenance'
 import { encodeAs, OUTPUT_FORMATS, type EncoderSettings, type OutputFormat } from './encoders'
 
@@ -64,7 +65,8 @@ function builtInSrgbProfile(): Promise<Buffer> {
 
 /**
  * Writes the colorized photo as a file that carries the original's metadata (EXIF, IPTC, XMP, RGB ICC
- * profile) plus a provenance note. Chroma and lightness become 8-bit sRGB in one pass (joinChroma), or
+ * profile) plus a provenance note. Chroma and lightness become 8-bit sRGB in one pass (joinChroma, in a
+ * worker thread: joinChromaThreads), or
  * 16-bit RGB for PNG and TIFF results of originals with more than 8 bits (keepsSixteenBits), and travel to
  * libvips as a native .v file whose trailer also holds the original's metadata (EXIF, IPTC) and, for 8-bit
  * results, the sRGB profile of those pixels, attached as it is without a pass over the pixels. Where the
@@ -87,7 +89,7 @@ export async function writeColorizedPhoto(
   const { lightness, chroma, intensity } = colorized
   try {
     const wide = keepsSixteenBits(original, options.format)
-    const srgb = await joinChromaInSteps(lightness, chroma, intensity, wide ? 16 : 8)
+    const srgb = await joinChromaInThread(lightness, chroma, intensity, wide ? 16 : 8)
     const bands = srgb.length / (lightness.width * lightness.height)
     const converted = wide || isRgbProfile(icc)
     await writeVipsSrgb(srgbFile, lightness.width, lightness.height, bands, srgb, {
