@@ -1,14 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker, type Transferable } from 'node:worker_threads'
 import { bundledWorker } from './bundledWorkers'
+import { builtMainEntry } from '../models/paths'
 
 /**
  * Starts a worker thread running the module `name`, whatever started the app, as forkWorker does for child
  * processes: in the CLI bundle, the entry bin/buildCli.mjs built (bundledWorkers); in an electron-vite
- * build, `<name>.js`, a main-process entry of its own (electron.vite.config.mts), found next to this code
- * or one folder up (shared code lands in out/main/chunks/); from source (tsx, vitest), `sourceUrl`
+ * build, `out/main/<name>.js` under the app root, a main-process entry of its own (electron.vite.config.mts);
+ * from source (tsx, vitest), `sourceUrl`
  * through tsx's loader, registered inside the thread (~0.2 s of CPU per thread).
  * The thread gets none of the parent's Node flags: it needs none, and a preloaded module (`--import`)
  * would run again in it.
@@ -16,13 +17,8 @@ import { bundledWorker } from './bundledWorkers'
 export function startThreadWorker(name: string, sourceUrl: URL): Worker {
   const bundled = bundledWorker(name)
   if (bundled) return new Worker(bundled, { execArgv: [] })
-  if (!import.meta.url.endsWith('.ts')) return new Worker(builtEntry(name), { execArgv: [] })
+  if (!import.meta.url.endsWith('.ts')) return new Worker(builtMainEntry(name), { execArgv: [] })
   return new Worker(throughTsx(sourceUrl), { eval: true, execArgv: [] })
-}
-
-function builtEntry(name: string): URL {
-  const candidates = [`./${name}.js`, `../${name}.js`].map((relative) => new URL(relative, import.meta.url))
-  return candidates.find((url) => existsSync(url)) ?? candidates[0]!
 }
 
 /**

@@ -27,11 +27,11 @@ export type SpawnWorker = () => WorkerProcess
 
 /**
  * Forks colorizeWorker in a Node child process (forkWorker): from source through tsx, from an
- * electron-vite build the bundled `colorizeWorker.js` next to the main bundle (a second entry: see
+ * electron-vite build out/main/colorizeWorker.js under the app root (an entry of its own: see
  * colorizeWorker.ts).
  */
 export function forkColorizeWorker(): WorkerProcess {
-  return forkWorker<ToWorker, FromWorker>(new URL('./colorizeWorker.ts', import.meta.url), new URL('./colorizeWorker.js', import.meta.url))
+  return forkWorker<ToWorker, FromWorker>('colorizeWorker', new URL('./colorizeWorker.ts', import.meta.url))
 }
 
 export type ColorizeOutcome =

@@ -1,6 +1,7 @@
 import { fork, type Serializable } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { builtMainEntry } from '../models/paths'
 
 /**
  * A worker child process, whatever started it: where native code (onnxruntime, libvips) runs, so that a
@@ -29,15 +30,14 @@ export interface ForkWorkerOptions<Out> {
 }
 
 /**
- * Forks a worker module in a Node child process. `sourceUrl` is the worker's TypeScript file and
- * `builtUrl` its bundled JavaScript (both resolved by the caller against its own import.meta.url). From
- * source (tsx in development, vitest in tests, and the CLI bundle, whose modules keep their sources' URLs)
- * the child loads TypeScript through tsx's loader; from an electron-vite build it runs the bundled file,
- * which must be a main-process entry of its own (electron.vite.config.mts).
+ * Forks the worker module `name` in a Node child process. From source (tsx in development, vitest in
+ * tests, and the CLI bundle, whose modules keep their sources' URLs) the child loads `sourceUrl`, its
+ * TypeScript file, through tsx's loader; from an electron-vite build it runs `out/main/<name>.js` under
+ * the app root, which must be a main-process entry of its own (electron.vite.config.mts).
  */
-export function forkWorker<In extends Serializable, Out>(sourceUrl: URL, builtUrl: URL, options: ForkWorkerOptions<Out> = {}): WorkerChild<In, Out> {
+export function forkWorker<In extends Serializable, Out>(name: string, sourceUrl: URL, options: ForkWorkerOptions<Out> = {}): WorkerChild<In, Out> {
   const fromSource = import.meta.url.endsWith('.ts')
-  const entry = fileURLToPath(fromSource ? sourceUrl : builtUrl)
+  const entry = fromSource ? fileURLToPath(sourceUrl) : builtMainEntry(name)
   // An absolute URL for tsx, so the child finds it whatever the current directory is.
   const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
   const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: options.serialization ?? 'json' })

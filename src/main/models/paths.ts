@@ -29,6 +29,13 @@ export function findAppRoot(start: string): string {
 /** The repository / app root (see findAppRoot). */
 export const APP_ROOT = findAppRoot(fileURLToPath(new URL('.', import.meta.url)))
 
+/**
+ * A main-process entry of the electron-vite build, `out/main/<name>.js` under the app root: the worker
+ * processes and threads are entries of their own there (electron.vite.config.mts), wherever the bundler
+ * puts the code that starts them.
+ */
+export const builtMainEntry = (name: string): string => join(APP_ROOT, 'out', 'main', `${name}.js`)
+
 export const BUNDLED_MODELS_DIR = process.env.KOALARIZE_BUNDLED_MODELS ?? join(APP_ROOT, 'resources', 'models')
 
 /** Per-user data (catalog, user models, caches): the same folder Electron's app.getPath('userData') uses. */

@@ -16,7 +16,7 @@ export type SpawnScoreWorker = () => ScoreWorkerProcess
 
 /** Forks scoreWorker (from source through tsx; built: out/main/scoreWorker.js, an entry of its own). */
 export function forkScoreWorker(): ScoreWorkerProcess {
-  return forkWorker<ToScoreWorker, FromScoreWorker>(new URL('./scoreWorker.ts', import.meta.url), new URL('./scoreWorker.js', import.meta.url),
+  return forkWorker<ToScoreWorker, FromScoreWorker>('scoreWorker', new URL('./scoreWorker.ts', import.meta.url),
     { serialization: 'advanced', isAnswer: (message) => message.type !== 'progress' })
 }
 
