@@ -84,7 +84,7 @@ def main(argv=None) -> int:
             card = json.load(handle)
         card["evaluation"] = evaluation_block(report)
         with open(args.model_json, "w") as handle:
-            json.dump(card, handle, indent=1, ensure_ascii=False)
+            json.dump(card, handle, indent=2)
             handle.write("\n")
     sys.stdout.write(markdown(report))
     return 0
