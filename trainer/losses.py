@@ -12,6 +12,8 @@ from typing import Callable, Iterable
 import torch
 import torch.nn.functional as F
 
+from .deltae import ciede2000_ab
+
 AB_RANGE = 128.0        # scaled ab in [-1, 1] is ab / 128
 BIN_SIZE = 10.0         # Zhang et al.'s grid, in ab units
 BINS = int(2 * AB_RANGE / BIN_SIZE) + 1
@@ -21,6 +23,8 @@ ELEMENTWISE: dict = {
     "mse": lambda pred, target: (pred - target) ** 2,
     "l1": lambda pred, target: (pred - target).abs(),
     "huber": lambda pred, target: F.smooth_l1_loss(pred, target, beta=0.05, reduction="none"),
+    # the app's headline score, per pixel, in scaled units like the others
+    "ciede2000": lambda pred, target: ciede2000_ab(pred * AB_RANGE, target * AB_RANGE) / AB_RANGE,
 }
 
 
