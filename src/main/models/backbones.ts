@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BackboneCardSchema, type ResolvedBackbone } from '../../shared/modelCard'
 import { APP_ROOT, userDataDir } from './paths'
@@ -24,7 +24,7 @@ export async function locateBackbone(id: string, roots: string[] = backboneRoots
   if (!parsed.success) return { id, problem: `the backbone card in ${dir} is unreadable: rebuild it (scripts/build-backbone --force)` }
   const file = join(dir, parsed.data.file)
   if (!existsSync(file)) return { id, problem: `${file} is missing: ${BUILD_BACKBONE_HINT}` }
-  if ((await sha256(file)) !== parsed.data.sha256) {
+  if ((await checkedSha256(file, join(dir, CHECK_STAMP))) !== parsed.data.sha256) {
     return { id, problem: `${file} does not match its recorded sha256 (damaged?): rebuild it (scripts/build-backbone --force)` }
   }
   return { id, dir, card: parsed.data }
@@ -43,6 +43,40 @@ async function readJson(path: string): Promise<unknown> {
   } catch {
     return undefined
   }
+}
+
+/**
+ * A backbone's check, kept beside it: the sha256 its file had, and the file's size, modification time and
+ * inode then. Hashing the 13 MB file took ~27 ms of CPU at every start of the CLI and of each worker.
+ */
+export const CHECK_STAMP = 'checked.json'
+
+interface CheckStamp {
+  size: number
+  mtimeMs: number
+  ino: number
+  sha256: string
+}
+
+/**
+ * The file's sha256: the one its stamp recorded while the file keeps the size, modification time and inode
+ * the stamp names (as git trusts its index), otherwise hashed again and the stamp rewritten. A rebuilt
+ * backbone is a new file (a new inode and time), so it is hashed; damage that keeps all three is not seen.
+ * Where the stamp cannot be written (a read-only install) every check hashes, as before.
+ */
+async function checkedSha256(file: string, stampPath: string): Promise<string> {
+  const { size, mtimeMs, ino } = await stat(file)
+  const stamp = (await readJson(stampPath)) as Partial<CheckStamp> | undefined
+  if (stamp?.size === size && stamp.mtimeMs === mtimeMs && stamp.ino === ino && typeof stamp.sha256 === 'string') return stamp.sha256
+  const hash = await sha256(file)
+  const temporary = `${stampPath}.${process.pid}.tmp`
+  try {
+    await writeFile(temporary, JSON.stringify({ size, mtimeMs, ino, sha256: hash } satisfies CheckStamp))
+    await rename(temporary, stampPath)
+  } catch {
+    await rm(temporary, { force: true }).catch(() => {}) // no stamp: the next check hashes again
+  }
+  return hash
 }
 
 function sha256(path: string): Promise<string> {
