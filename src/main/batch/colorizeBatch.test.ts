@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto'
 import { link, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { writeGreyPng } from '../../../tests/fixtures/photos'
+import { joinChromaInThread } from '../imaging/joinChromaThreads'
 import { ColorizerModel } from '../inference/colorizerModel'
 import { ModelRegistry } from '../models/modelRegistry'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { colorizeBatch, inferenceThreads, NOT_OURS, OVERWRITES_INPUT } from './colorizeBatch'
+
+vi.mock('../imaging/joinChromaThreads', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../imaging/joinChromaThreads')>()
+  return { ...original, joinChromaInThread: vi.fn(original.joinChromaInThread) }
+})
 
 // Issue 14, item 2: `koalarize colorize IN OUT --recolor --overwrite` with OUT a symbolic link to IN
 // overwrote the inputs. Inputs and outputs are now compared by real path and inode.
@@ -95,4 +102,22 @@ describe('colorizeBatch with several photos in flight', () => {
     expect(inferenceThreads(2, 16)).toBe(8)
     expect(inferenceThreads(4, 2)).toBe(1)
   })
+})
+
+describe('where a batch converts the colour', () => {
+  const pixels = async (path: string) => (await sharp(path).raw().toBuffer()).toString('base64')
+
+  it('a photo alone in flight (one photo, or --jobs 1) on this thread; two in flight in conversion threads; the same pixels', async () => {
+    vi.mocked(joinChromaInThread).mockClear()
+    const alone = await colorizeBatch(model, join(input, 'a.png'), join(dir, 'out-alone'), options)
+    const oneByOne = await colorizeBatch(model, input, join(dir, 'out-jobs-1'), { ...options, concurrency: 1 })
+    expect([alone.written.length, oneByOne.written.length]).toEqual([1, 2])
+    expect(joinChromaInThread).not.toHaveBeenCalled()
+    const inFlight = await colorizeBatch(model, input, join(dir, 'out-jobs-2'), { ...options, concurrency: 2 })
+    expect(inFlight.written).toHaveLength(2)
+    expect(joinChromaInThread).toHaveBeenCalledTimes(2)
+    const threaded = await pixels(join(dir, 'out-jobs-2', 'a.png'))
+    expect(await pixels(join(dir, 'out-alone', 'a.png'))).toBe(threaded)
+    expect(await pixels(join(dir, 'out-jobs-1', 'a.png'))).toBe(threaded)
+  }, 60_000)
 })

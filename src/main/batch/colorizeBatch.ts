@@ -11,7 +11,7 @@ import { FileSet } from '../files/fileIdentity'
 import { BATCH_CONCURRENCY_DEFAULT } from '../../shared/api/bounds'
 import { findPhotos, type FoundPhoto } from './photoFiles'
 
-export interface BatchOptions extends Omit<ColorizeOptions, 'format'> {
+export interface BatchOptions extends Omit<ColorizeOptions, 'format' | 'convertHere'> {
   /** Output format for every photo; by default each keeps its own (PNG where we cannot write it). */
   format?: OutputFormat
   /** Replace outputs that already exist (never inputs). */
@@ -95,6 +95,9 @@ export async function colorizeBatch(
 ): Promise<BatchResult> {
   const photos = planOutputs(await findPhotos(input, outputDir), outputDir, options.format)
   const inputs = await FileSet.of(photos.map((photo) => photo.path))
+  const workers = Math.max(1, Math.min(options.concurrency ?? BATCH_CONCURRENCY_DEFAULT, photos.length))
+  // A photo alone in flight (one photo, or --jobs 1) converts on this thread: no other photo needs it.
+  const photoOptions = { ...options, convertHere: workers === 1 }
   const outcomes: Outcome[] = []
   const started = performance.now()
   let next = 0
@@ -104,11 +107,10 @@ export async function colorizeBatch(
       const index = next++
       const photo = photos[index]!
       onProgress({ done, total: photos.length, current: photo.relative, etaSeconds: eta(started, done, photos.length) })
-      outcomes[index] = await colorizeOne(model, photo, inputs, options)
+      outcomes[index] = await colorizeOne(model, photo, inputs, photoOptions)
       done++
     }
   }
-  const workers = Math.max(1, Math.min(options.concurrency ?? BATCH_CONCURRENCY_DEFAULT, photos.length))
   await Promise.all(Array.from({ length: workers }, worker))
   onProgress({ done: photos.length, total: photos.length, current: '', etaSeconds: 0 })
   return collect(outcomes)
@@ -117,7 +119,7 @@ export async function colorizeBatch(
 type Outcome = { written: ColorizeReport } | { skipped: BatchProblem } | { failed: BatchProblem }
 
 /** One photo of the batch; never throws: a problem becomes the outcome. */
-async function colorizeOne(model: ColorizerModel, photo: PlannedPhoto, inputs: FileSet, options: BatchOptions): Promise<Outcome> {
+async function colorizeOne(model: ColorizerModel, photo: PlannedPhoto, inputs: FileSet, options: BatchOptions & Pick<ColorizeOptions, 'convertHere'>): Promise<Outcome> {
   if (await inputs.holds(photo.output)) return { failed: { path: photo.path, reason: OVERWRITES_INPUT } }
   if (existsSync(photo.output)) {
     if (!options.overwrite) return { skipped: { path: photo.path, reason: `output exists: ${photo.output}` } }

@@ -2,13 +2,13 @@ import type { ColorizerModel } from '../inference/colorizerModel'
 import { chromaStats, type ChromaStats } from '../color/colourClass'
 import { decodePhoto, decodesOnce, greyLightness, isPlainGrey, probePhoto, readLab, readLightness, type PhotoInfo, type PhotoSource } from '../imaging/photoReader'
 import type { ChromaPlanes, LightnessImage } from '../imaging/joinChroma'
-import { writeColorizedPhoto, type EncodeOptions } from '../imaging/photoWriter'
+import { writeColorizedPhoto, type WriteOptions } from '../imaging/photoWriter'
 import { PhotoError } from '../imaging/photoErrors'
 import { workingSize } from './workingSize'
 import { WORKING_SIZE_DEFAULT, WORKING_SIZE_MAX, WORKING_SIZE_MIN } from '../../shared/api/schemas'
 import { APP_VERSION } from '../appVersion'
 
-export interface ColorizeOptions extends EncodeOptions {
+export interface ColorizeOptions extends WriteOptions {
   /** Shorter side, in pixels, of the image the network sees. */
   workingSize?: number
   /** Multiplies the predicted a*b* (1 = the model's own colour). */
