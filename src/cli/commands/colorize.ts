@@ -8,6 +8,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../../main/imaging/photoWrite
 import { ProgressBar, formatDuration } from '../progressBar'
 import { modelRegistry } from '../services'
 import { DEFAULT_MODEL_ID } from '../../main/models/modelRegistry'
+import { optimizedModelsDir } from '../../main/models/paths'
 import { INTENSITY_MAX, INTENSITY_MIN, WORKING_SIZE_MAX, WORKING_SIZE_MIN, WorkingSizeSchema } from '../../shared/api/schemas'
 import { QUALITY_MAX, QUALITY_MIN } from '../../shared/settings'
 import { colorizeUsage, UsageError } from '../usage'
@@ -41,7 +42,8 @@ export async function colorizeCommand(argv: string[]): Promise<number> {
   const concurrency = wholeNumberBetween('jobs', values.jobs, 1, BATCH_CONCURRENCY_MAX) ?? BATCH_CONCURRENCY_DEFAULT
   const model = await ColorizerModel.load(await modelRegistry().resolve(values.model), {
     provider,
-    threads: wholeNumberBetween('threads', values.threads, 0, THREADS_MAX) ?? inferenceThreads(concurrency)
+    threads: wholeNumberBetween('threads', values.threads, 0, THREADS_MAX) ?? inferenceThreads(concurrency),
+    optimizedModels: optimizedModelsDir()
   })
   process.stderr.write(`model ${model.card.id} (${model.card.name}) on ${model.provider}\n`)
   for (const reason of model.fallbacks) process.stderr.write(`  skipped provider ${reason}\n`)

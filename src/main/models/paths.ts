@@ -53,3 +53,6 @@ export function userDataDir(): string {
 }
 
 export const userModelsDir = (): string => join(userDataDir(), 'models')
+
+/** onnxruntime's optimised copies of the models the CLI loads (inference/optimizedModels.ts): a cache, safe to delete. */
+export const optimizedModelsDir = (): string => join(userDataDir(), 'cache', 'optimized-models')
