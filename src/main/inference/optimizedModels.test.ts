@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { copyFile, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { BUNDLED_MODELS_DIR } from '../models/paths'
 import { cachedCpuSession, optimizedCopy } from './optimizedModels'
+import { sourceRecordOf } from './optimizedModelsCache'
 
 const OPTIONS: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 1 }
 const SIZE = 128 // the default model's extractor input
@@ -35,7 +36,7 @@ describe("onnxruntime's optimised copies of a model", () => {
   it('are made at the first load and loaded, unoptimised, after it, with the same outputs to the bit', async () => {
     const first = await cachedCpuSession(model, OPTIONS, cache)
     const copy = await optimizedCopy(model, cache)
-    expect(await readdir(cache)).toEqual([copy.slice(cache.length + 1)])
+    expect((await readdir(cache)).sort()).toEqual([basename(copy), basename(sourceRecordOf(copy))].sort())
     const create = vi.spyOn(ort.InferenceSession, 'create')
     const second = await cachedCpuSession(model, OPTIONS, cache)
     expect(create).toHaveBeenCalledTimes(1)
@@ -55,7 +56,30 @@ describe("onnxruntime's optimised copies of a model", () => {
     const newer = await optimizedCopy(model, cache)
     expect(newer).not.toBe(older)
     await cachedCpuSession(model, OPTIONS, cache)
-    expect(await readdir(cache)).toEqual([newer.slice(cache.length + 1)])
+    expect((await readdir(cache)).sort()).toEqual([basename(newer), basename(sourceRecordOf(newer))].sort())
+  })
+
+  it('are marked used at each load, for the cap to remove the least recently used first', async () => {
+    await cachedCpuSession(model, OPTIONS, cache)
+    const copy = await optimizedCopy(model, cache)
+    const longAgo = new Date(Date.now() - 24 * 3600_000)
+    await utimes(copy, longAgo, longAgo)
+    await cachedCpuSession(model, OPTIONS, cache)
+    expect(Date.now() - (await stat(copy)).mtimeMs).toBeLessThan(60_000)
+  })
+
+  it('record their model file, and writing one removes the copies of model files that are gone', async () => {
+    const other = join(dir, 'removed-model', 'extractor.onnx')
+    await mkdir(join(dir, 'removed-model'))
+    await copyFile(model, other)
+    await cachedCpuSession(other, OPTIONS, cache)
+    const orphan = await optimizedCopy(other, cache)
+    expect(JSON.parse(await readFile(sourceRecordOf(orphan), 'utf8'))).toEqual({ model: other })
+    await writeFile(join(cache, 'notes.txt'), 'not ours')
+    await rm(join(dir, 'removed-model'), { recursive: true })
+    await cachedCpuSession(model, OPTIONS, cache)
+    const copy = await optimizedCopy(model, cache)
+    expect((await readdir(cache)).sort()).toEqual([basename(copy), basename(sourceRecordOf(copy)), 'notes.txt'].sort())
   })
 
   it('are made again where a copy does not load', async () => {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { arch, cpus } from 'node:os'
 import { basename, extname, join, resolve } from 'node:path'
 import * as ort from 'onnxruntime-node'
+import { copyWritten, removeCopy } from './optimizedModelsCache'
 
 /**
  * onnxruntime's optimised copies of ONNX models, kept in a cache folder for the CPU provider. A session
@@ -15,7 +16,9 @@ import * as ort from 'onnxruntime-node'
  * a hash of what it was made from: the model file (path, size, modification time, inode), the onnxruntime
  * version and the CPU. Another model file, version or machine makes another copy, which replaces the older
  * copies of that path. A copy that does not load is removed and made again; where none can be written the
- * model is optimised at each load, as without a cache.
+ * model is optimised at each load, as without a cache. Beside each copy a small record names its model file;
+ * when a copy is written the cache is pruned (optimizedModelsCache.ts): copies of model files that are gone,
+ * then the least recently used beyond OPTIMIZED_MODELS_CACHE_BYTES (a load marks a copy used).
  */
 export async function optimizedCopy(modelPath: string, cacheDir: string): Promise<string> {
   const path = resolve(modelPath)
@@ -29,9 +32,12 @@ export async function cachedCpuSession(modelPath: string, options: ort.Inference
   const copy = await optimizedCopy(modelPath, cacheDir)
   if (existsSync(copy)) {
     try {
-      return await ort.InferenceSession.create(copy, { ...options, graphOptimizationLevel: 'disabled' })
+      const session = await ort.InferenceSession.create(copy, { ...options, graphOptimizationLevel: 'disabled' })
+      const now = new Date()
+      await utimes(copy, now, now).catch(() => {}) // used now: the last the cap removes
+      return session
     } catch {
-      await rm(copy, { force: true }) // unreadable: made again below
+      await removeCopy(copy) // unreadable: made again below
     }
   }
   const partial = `${copy}.${process.pid}.partial`
@@ -44,9 +50,10 @@ export async function cachedCpuSession(modelPath: string, options: ort.Inference
     await rm(partial, { force: true }).catch(() => {})
     return ort.InferenceSession.create(modelPath, { ...options, graphOptimizationLevel: 'all' })
   }
-  await rename(partial, copy)
-    .then(() => removeOlderCopies(copy))
-    .catch(() => rm(partial, { force: true }))
+  await rename(partial, copy).then(
+    () => copyWritten(copy, resolve(modelPath)),
+    () => rm(partial, { force: true }).catch(() => {})
+  )
   return session
 }
 
@@ -54,11 +61,3 @@ const hash = (text: string): string => createHash('sha256').update(text).digest(
 
 /** `<model name>-<hash of its path>-`: every copy of one model file starts so. */
 const copyPrefix = (path: string): string => `${basename(path, extname(path))}-${hash(path).slice(0, 8)}-`
-
-async function removeOlderCopies(current: string): Promise<void> {
-  const dir = join(current, '..')
-  const prefix = basename(current).slice(0, basename(current).lastIndexOf('-') + 1)
-  for (const name of await readdir(dir)) {
-    if (name.startsWith(prefix) && name.endsWith('.onnx') && name !== basename(current)) await rm(join(dir, name), { force: true })
-  }
-}
