@@ -36,9 +36,12 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
   let output: string
   let before: Record<string, string>
   let result: { code: number; stdout: string; stderr: string }
+  let env: NodeJS.ProcessEnv
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'koalarize-cli-'))
+    // A home of its own: the CLI writes its caches there (optimised model copies), never in the user's.
+    env = { ...process.env, KOALARIZE_HOME: join(root, 'home') }
     input = join(root, 'scans')
     output = join(root, 'colorized')
     await mkdir(join(input, '1931', 'lake'), { recursive: true })
@@ -54,7 +57,7 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
     await fixtures.writeDecompressionBomb(join(input, 'bomb.png'))
     before = await hashTree(input)
     try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, 'colorize', input, output, '--size', '64'], { cwd: REPO })
+      const { stdout, stderr } = await run(process.execPath, [CLI, 'colorize', input, output, '--size', '64'], { cwd: REPO, env })
       result = { code: 0, stdout, stderr }
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string }
@@ -86,6 +89,11 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
       ['1931/house.png', '1931/lake/grandma.jpg', 'negative-16bit.tif', 'printed-cmyk.jpg', 'scan-p3.jpg', 'sepia.webp'].map((p) => p.split('/').join(sep))
     )
     expect(written.some((name) => name.includes('.partial'))).toBe(false)
+  })
+
+  it('keeps its optimised model copies in its home (KOALARIZE_HOME), not the user\'s', async () => {
+    const copies = await readdir(join(root, 'home', 'cache', 'optimized-models'))
+    expect(copies.filter((name) => name.endsWith('.onnx')).length).toBeGreaterThanOrEqual(2)
   })
 
   it('never modifies the input files', async () => {
@@ -147,19 +155,19 @@ describe('koalarize colorize (end to end, real model, real files)', () => {
   })
 
   it('recolours a colour photo from its luminance on request', async () => {
-    const again = await run(process.execPath, [CLI, 'colorize', join(input, 'holiday-colour.jpg'), output, '--recolor', '--size', '64'], { cwd: REPO })
+    const again = await run(process.execPath, [CLI, 'colorize', join(input, 'holiday-colour.jpg'), output, '--recolor', '--size', '64'], { cwd: REPO, env })
     expect(again.stdout).toMatch(/colorized 1 photo/)
     expect((await sharp(join(output, 'holiday-colour.jpg')).metadata()).width).toBe(64)
   }, 60_000)
 
   it('refuses to overwrite existing outputs unless asked', async () => {
-    const again = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', '64'], { cwd: REPO })
+    const again = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', '64'], { cwd: REPO, env })
     expect(again.stdout).toMatch(/skipped 1:[\s\S]*output exists/)
   }, 60_000)
 
   it('checks --size with the studio\'s working-size bounds (whole pixels, 64 to 2048)', async () => {
     for (const size of ['32', '96.5', '4096']) {
-      const refused = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', size], { cwd: REPO }).catch((e) => e)
+      const refused = await run(process.execPath, [CLI, 'colorize', join(input, 'sepia.webp'), output, '--size', size], { cwd: REPO, env }).catch((e) => e)
       expect(refused.code).toBe(2)
       expect(refused.stderr).toContain('--size must be a whole number from 64 to 2048')
     }

@@ -29,7 +29,7 @@ describe('koalarize eval (end to end)', () => {
     await colourPhoto(join(root, 'photos', 'sub', 'a.jpg'), 20, 160, 90)
     await colourPhoto(join(root, 'photos', 'c.jpg'), 90, 90, 220)
     await writeFile(join(root, 'photos', 'manifest.tsv'), 'member\tsource\tcategory\nb.jpg\tsrc1\tfood\nsub/a.jpg\tsrc2\tplant\n')
-    const result = await run(process.execPath, [CLI, 'eval', join(root, 'photos'), '--limit', '2', '--size', '64', '--provider', 'cpu', '--threads', '1', '--report', join(root, 'report')], { cwd: REPO })
+    const result = await run(process.execPath, [CLI, 'eval', join(root, 'photos'), '--limit', '2', '--size', '64', '--provider', 'cpu', '--threads', '1', '--report', join(root, 'report')], { cwd: REPO, env: { ...process.env, KOALARIZE_HOME: join(root, 'home') } })
     stdout = result.stdout
   })
 

@@ -28,7 +28,7 @@ const status = (url: string, headers: Record<string, string> = {}) =>
 describe('koalarize serve', () => {
   it('says to run `npm run build` when the UI is not built', async () => {
     const result = await run(process.execPath, [CLI, 'serve', '--data-dir', join(dir, 'data')], {
-      env: { ...process.env, KOALARIZE_RENDERER_DIR: join(dir, 'missing') },
+      env: { ...process.env, KOALARIZE_HOME: join(dir, 'home'), KOALARIZE_RENDERER_DIR: join(dir, 'missing') },
       timeout: 30_000
     }).catch((error: { code: number; stderr: string }) => error)
     expect((result as { code: number }).code).toBe(1)
@@ -37,7 +37,7 @@ describe('koalarize serve', () => {
 
   it('prints the URL with its token, serves it on 127.0.0.1 and stops on SIGINT', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', join(dir, 'data')], {
-      env: { ...process.env, KOALARIZE_RENDERER_DIR: join(dir, 'renderer') }
+      env: { ...process.env, KOALARIZE_HOME: join(dir, 'home'), KOALARIZE_RENDERER_DIR: join(dir, 'renderer') }
     })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
