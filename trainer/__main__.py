@@ -15,7 +15,7 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train (or resume) a colorizer; progress as JSON lines")
     train.add_argument("--config", default="", help="recipe YAML (trainer/configs/*.yaml)")
     train.add_argument("--run-dir", required=True, help="checkpoints and summary go here")
-    train.add_argument("--resume", action="store_true", help="continue from <run-dir>/last.pt")
+    train.add_argument("--resume", action="store_true", help="continue from <run-dir>/last.pt with the recipe saved there (-o overrides still apply)")
     train.add_argument("--init-from", default="", help="start from this checkpoint's weights (fine-tuning)")
     train.add_argument("-o", "--override", action="append", default=[], help="section.key=value")
 
@@ -42,6 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resumed_config(run_dir: str, overrides: dict):
+    """The recipe a run was started with (saved in its last.pt), with this command's overrides on top, so that a
+    resume never silently changes the data, loss or network a run learns from; None when there is no last.pt."""
+    last = os.path.join(run_dir, "last.pt")
+    if not os.path.exists(last):
+        return None
+    from .config import _merge
+    from .safe_load import load_weights
+    return _merge(load_weights(last)["config"], overrides)
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -52,7 +63,8 @@ def main(argv=None) -> int:
             for text in args.override:
                 from .config import _merge
                 overrides = _merge(overrides, parse_override(text))
-            config = load_config(args.config, overrides)
+            config = _resumed_config(args.run_dir, overrides) if args.resume else None
+            config = config or load_config(args.config, overrides)
             if args.init_from:
                 config["init_from"] = os.path.abspath(args.init_from)
             train(config, args.run_dir, resume=args.resume)

@@ -46,8 +46,8 @@ class TrainSmokeTest(unittest.TestCase):
         cls.run_dir = os.path.join(cls.tmp.name, "run")
         data = ["-o", f"data.train=[{json.dumps(cls.photos)}]", "-o", "data.val=[]"]
         cls.first = run_trainer("train", "--run-dir", cls.run_dir, *TINY, *data, "-o", "train.max_steps=30")
-        cls.resumed = run_trainer("train", "--run-dir", cls.run_dir, "--resume", *TINY, *data,
-                                  "-o", "train.max_steps=60")
+        # no recipe or data given: a resume keeps the run's own (a different network would not even load)
+        cls.resumed = run_trainer("train", "--run-dir", cls.run_dir, "--resume", "-o", "train.max_steps=60")
 
     @classmethod
     def tearDownClass(cls):
@@ -70,6 +70,8 @@ class TrainSmokeTest(unittest.TestCase):
         self.assertTrue(start["resumed"])
         self.assertEqual(start["step"], 30)
         self.assertEqual(self.resumed[-1]["step"], 60)
+        self.assertEqual(start["trainCount"], self.first[0]["trainCount"])
+        self.assertEqual(start["config"]["data"], self.first[0]["config"]["data"])
 
     def test_checkpoints_and_summary_keep_their_format(self):
         """Runs started by an earlier trainer are resumed and exported by this one: the keys must not change."""
