@@ -23,6 +23,8 @@ ELEMENTWISE: dict = {
     "mse": lambda pred, target: (pred - target) ** 2,
     "l1": lambda pred, target: (pred - target).abs(),
     "huber": lambda pred, target: F.smooth_l1_loss(pred, target, beta=0.05, reduction="none"),
+    # the distance the ab AuC thresholds (Zhang et al.'s raw accuracy), [N, 1, H, W]
+    "ab": lambda pred, target: torch.sqrt(((pred - target) ** 2).sum(dim=1, keepdim=True) + 1e-8),
     # the app's headline score, per pixel, in scaled units like the others
     "ciede2000": lambda pred, target: ciede2000_ab(pred * AB_RANGE, target * AB_RANGE) / AB_RANGE,
 }

@@ -94,6 +94,14 @@ class RebalancingTest(unittest.TestCase):
         self.assertAlmostEqual(plain, 6.0, delta=0.5)  # the mean: 60 / 10
         self.assertGreater(rebalanced, plain + 10)
 
+    def test_ab_loss_is_the_euclidean_ab_distance(self):
+        """3-4-5: the AuC counts a pixel as right within a threshold of this distance, not of each channel's."""
+        pred = torch.zeros(1, 2, 2, 2)
+        target = torch.zeros(1, 2, 2, 2)
+        target[0, 0], target[0, 1] = 0.3, 0.4
+        self.assertAlmostEqual(make_loss("ab")(pred, target).item(), 0.5, places=4)
+        self.assertAlmostEqual(make_loss("l1")(pred, target).item(), 0.35, places=4)
+
     def test_unknown_loss_is_refused(self):
         with self.assertRaises(ValueError):
             make_loss("perceptual")
