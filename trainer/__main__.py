@@ -48,9 +48,9 @@ def _resumed_config(run_dir: str, overrides: dict):
     last = os.path.join(run_dir, "last.pt")
     if not os.path.exists(last):
         return None
-    from .config import _merge
+    from .config import _merge, load_config
     from .safe_load import load_weights
-    return _merge(load_weights(last)["config"], overrides)
+    return load_config("", _merge(load_weights(last)["config"], overrides))  # fields added since get their defaults
 
 
 def main(argv=None) -> int:

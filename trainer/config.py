@@ -10,7 +10,7 @@ DEFAULTS: Dict[str, Any] = {
               "width": 1.0, "extractor_weights": "", "batch_norm": False, "head": "regression",
               "temperature": 0.38, "semantics": "", "semantics_weights": ""},
     "data": {"train": ["${DATASETS}/photos/train-*.tar"], "val": ["${DATASETS}/photos/val-000.tar"],
-             "exclude": [], "crop_size": 128, "val_limit": 512, "holdout_fraction": 0.1, "holdout_min": 4},
+             "exclude": [], "crop_size": 128, "val_limit": 512, "holdout_fraction": 0.1, "holdout_min": 4, "balance_sources": 0.0},
     "train": {"loss": "mse", "lr": 1e-3, "batch_size": 16, "epochs": 1, "max_steps": 0, "max_minutes": 0,
               "eval_every": 500, "checkpoint_every": 500, "log_every": 20, "train_parts": "all",
               "seed": 0, "threads": 0, "patience": 0, "preview": "", "preview_out": "", "device": "auto",

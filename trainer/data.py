@@ -7,6 +7,7 @@ import os
 import random
 import sys
 import tarfile
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, List, Sequence, Tuple
 
@@ -88,6 +89,25 @@ def _fit_crop(image: Image.Image, size: int, rng: random.Random, train: bool) ->
     if train and rng.random() < 0.5:
         image = image.transpose(Image.FLIP_LEFT_RIGHT)
     return image
+
+
+def source_of(photo: Photo) -> str:
+    """The source a photo came from: its name's first folder (`flowers/…` in the corpus), else ""."""
+    return photo.name.split("/", 1)[0] if "/" in photo.name else ""
+
+
+def epoch_order(photos: List[Photo], seed: int, epoch: int, balance: float = 0.0) -> List[int]:
+    """The photos' order for one epoch (fixed by seed and epoch, so a resumed epoch goes on in the same order): a
+    shuffle, or with balance > 0 as many draws with replacement, each photo weighing count(its source)^-balance,
+    so that at 1 every source is seen as often and a large source no longer sets the colours of unknown things."""
+    rng = random.Random(seed * 100003 + epoch)
+    if balance <= 0:
+        order = list(range(len(photos)))
+        rng.shuffle(order)
+        return order
+    sources = [source_of(photo) for photo in photos]
+    counts = Counter(sources)
+    return rng.choices(range(len(photos)), weights=[counts[source] ** -balance for source in sources], k=len(photos))
 
 
 class PhotoDataset(torch.utils.data.Dataset):

@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Optional
 import torch
 
 from .averaging import WeightAverage
-from .data import PhotoDataset, load_sources, split_holdout
+from .data import PhotoDataset, epoch_order, load_sources, split_holdout
 from .events import emit
 from .losses import ab_prior, make_loss, rebalance_weights, with_chroma_deficit
 from .safe_load import load_weights
@@ -284,8 +284,7 @@ def run_steps(s: Session) -> str:
     started, elapsed_before, log = time.time(), state["elapsed"], StepLog()
     reason, evals_since_best = "completed", 0
     while state["step"] < s.total_steps:
-        order = list(range(len(s.train_set)))
-        random.Random(opts["seed"] * 100003 + state["epoch"]).shuffle(order)
+        order = epoch_order(s.train_set.photos, opts["seed"], state["epoch"], s.config["data"]["balance_sources"])
         while state["position"] + batch_size <= len(order) and state["step"] < s.total_steps:
             log.add(batch_size, train_step(s, order[state["position"]: state["position"] + batch_size]))
             state["elapsed"] = elapsed_before + time.time() - started
