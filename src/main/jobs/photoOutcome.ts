@@ -1,8 +1,8 @@
-import { rm } from 'node:fs/promises'
 import type { CatalogStore } from '../catalog/catalogStore'
 import type { JobItemStatus, Photo, Result } from '../catalog/types'
 import type { ColorizeOutcome } from './colorizeWorkerClient'
 import type { ProgressEstimator } from './progressEstimator'
+import { removeVersionFile } from '../versions/versionDebris'
 
 export const CRASH_REASON = 'the colorizer crashed on this photo'
 
@@ -56,7 +56,7 @@ export async function settleUnfinished(
     case 'crashed':
       if (outcome.inFlight > 1) {
         // Maybe another photo's doing: this one is queued again.
-        await rm(output, { force: true })
+        await removeVersionFile(output)
         store.deleteResult(version.id)
         estimator.abandon(photo.id)
         store.updateJobItem(jobId, photo.id, { status: 'queued' })
@@ -66,20 +66,20 @@ export async function settleUnfinished(
     case 'failed': {
       // Reasons reach the UI: no file-system paths in them (the photo is named by its path in the project).
       const reason = outcome.kind === 'crashed' ? CRASH_REASON : outcome.reason.split(input).join(photo.relativePath).split(output).join('the version file')
-      await rm(output, { force: true })
+      await removeVersionFile(output)
       store.updateResult(version.id, { status: 'failed', error: reason, outputPath: null })
       estimator.record(photo.id, null)
       return { status: 'failed', error: reason, resultId: version.id }
     }
     case 'skipped': {
-      await rm(output, { force: true })
+      await removeVersionFile(output)
       store.deleteResult(version.id)
       estimator.record(photo.id, null)
       return { status: 'skipped', error: outcome.reason }
     }
     case 'stopped': {
       // Cancelled, or the app is closing: the half-made version goes; on close the photo is redone later.
-      await rm(output, { force: true })
+      await removeVersionFile(output)
       store.deleteResult(version.id)
       estimator.record(photo.id, null)
       if (closing() && store.getJob(jobId)?.status === 'running') {

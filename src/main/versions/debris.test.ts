@@ -9,6 +9,7 @@ import { CatalogStore } from '../catalog/catalogStore'
 import { addPendingFile, pendingFiles } from '../catalog/fileRecords'
 import { makeScratchDir, removeAbandonedScratch } from '../files/scratch'
 import { ThumbnailCache } from '../library/thumbnailCache'
+import { removeVersionFile } from './versionDebris'
 
 // Issue 14, item 5: kill -9 during a colorize job left `.partial` files in the versions folder and a
 // `colorized.v` scratch file in the temp folder; during an export, a `.partial` in the export folder.
@@ -104,5 +105,19 @@ describe('start-up recovery', () => {
     await api.close()
     expect(existsSync(half)).toBe(false)
     expect(existsSync(writing)).toBe(true)
+  })
+})
+
+describe('a version dropped while being written', () => {
+  // CI run of session 17: a job cancelled while its worker was encoding left that photo's `.partial`.
+  it('goes with the temporary files it was being written under, and nothing else', async () => {
+    const folder = join(dir, 'versions', '1', '2')
+    const output = join(folder, '5.png')
+    const mine = [await touch(output), await touch(join(folder, '.5.png.0badf00d.partial')), await touch(join(folder, '.5.png.12345678.partial'))]
+    const others = [await touch(join(folder, '4.png')), await touch(join(folder, '.4.png.0badf00d.partial')), await touch(join(folder, '.15.png.0badf00d.partial'))]
+    await removeVersionFile(output)
+    expect(mine.filter((f) => existsSync(f))).toEqual([])
+    expect(others.filter((f) => existsSync(f))).toEqual(others)
+    await removeVersionFile(join(dir, 'nowhere', '1.png')) // no folder: nothing to do, no error
   })
 })

@@ -1,5 +1,5 @@
 import { readdir, rm, rmdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { CatalogStore } from '../catalog/catalogStore'
 import { isBelow } from '../files/pathContainment'
 
@@ -28,6 +28,17 @@ export async function removeVersionDebris(store: CatalogStore, versionsDir: stri
     }
   }
   return removed
+}
+
+/**
+ * Removes a version file and the temporary files it was being written under (a worker killed mid-write
+ * leaves its `.partial` behind): for a photo stopped or crashed, whose version is dropped.
+ */
+export async function removeVersionFile(output: string): Promise<void> {
+  const name = basename(output)
+  const folder = dirname(output)
+  const partials = (await readdir(folder).catch(() => [])).filter((f) => PARTIAL.test(f) && f.startsWith(`.${name}.`))
+  for (const file of [name, ...partials]) await rm(join(folder, file), { force: true })
 }
 
 /** Size of the versions the catalog knows in this folder (nothing else there is counted). */
